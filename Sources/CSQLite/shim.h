@@ -1,0 +1,9 @@
+#ifndef JANUS_CSQLITE_SHIM_H
+#define JANUS_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+/// SQLITE_TRANSIENT is a cast macro that Swift cannot import.
+static inline sqlite3_destructor_type janus_sqlite_transient(void) {
+    return SQLITE_TRANSIENT;
+}
+#endif

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Everything that configures the OpenAI-compatible client, in one value (janus.yaml's
+/// `provider` section, overridden by flags).
+public struct ClientSettings: Sendable, Hashable {
+    /// `openai` (any OpenAI-compatible server) or `offline` (built-in deterministic generator).
+    public var provider: String = "offline"
+    /// With or without a trailing `/v1`.
+    public var baseURL: String = "https://api.openai.com/v1"
+    public var model: String = "gpt-4-turbo-2024-04-09"
+    /// The environment variable that holds the API key; the key itself is never stored.
+    public var apiKeyEnv: String = "OPENAI_API_KEY"
+    public var concurrency: Int = 64
+    /// Requests per minute; nil means no limit.
+    public var requestsPerMinute: Int?
+    /// Tokens per minute (prompt estimate + max_tokens); nil means no limit.
+    public var tokensPerMinute: Int?
+    public var connectTimeout: Double = 10
+    public var totalTimeout: Double = 600
+    /// Abort a transfer slower than `lowSpeedBytes` per second for `lowSpeedSeconds`.
+    public var lowSpeedBytes: Int = 1
+    public var lowSpeedSeconds: Int = 120
+    public var maxAttempts: Int = 6
+    /// Stop sending new requests once this much has been spent (US dollars).
+    public var maxCost: Double?
+    /// Price per million tokens, by model name.
+    public var prices: [String: ModelPrice] = ModelPrice.defaults
+
+    public init() {}
+
+    /// `base_url` with `/chat/completions` appended, whether or not it ended in `/v1`.
+    public var chatCompletionsURL: String {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        if !base.hasSuffix("/v1") { base += "/v1" }
+        return base + "/chat/completions"
+    }
+}
+
+/// US dollars per million prompt and completion tokens.
+public struct ModelPrice: Sendable, Hashable, Codable {
+    public var prompt: Double
+    public var completion: Double
+
+    public init(prompt: Double, completion: Double) {
+        self.prompt = prompt
+        self.completion = completion
+    }
+
+    public func cost(of usage: TokenUsage) -> Double {
+        (Double(usage.promptTokens) * prompt + Double(usage.completionTokens) * completion) / 1_000_000
+    }
+
+    /// Public list prices at the time of writing; janus.yaml's `prices` overrides them.
+    public static let defaults: [String: ModelPrice] = [
+        "gpt-4-turbo-2024-04-09": ModelPrice(prompt: 10, completion: 30),
+        "gpt-4-0125-preview": ModelPrice(prompt: 10, completion: 30),
+        "gpt-4o": ModelPrice(prompt: 2.5, completion: 10),
+        "gpt-4o-mini": ModelPrice(prompt: 0.15, completion: 0.6),
+        "offline": ModelPrice(prompt: 0, completion: 0),
+    ]
+}
