@@ -1,0 +1,67 @@
+import Foundation
+
+/// Counts and diversity of the completed part of the collection.
+public struct DatasetStats: Sendable {
+    public var instructions = 0
+    public var completeVariants = 0
+    public var bySource: [String: Int] = [:]
+    public var uniqueSubdimensions: [String: Int] = [:]
+    public var uniquePreferences = 0
+    /// Mean ROUGE-L F1 between the descriptions of one dimension across an instruction's variants.
+    public var rougeByDimension: [String: Double] = [:]
+
+    public static func compute(_ workspace: Workspace) throws -> DatasetStats {
+        let (items, _) = try workspace.exportItems()
+        var stats = DatasetStats()
+        var subdimensions: [String: Set<String>] = [:]
+        var preferences = Set<String>()
+        var rougeSums: [String: (Double, Int)] = [:]
+        for item in items {
+            stats.instructions += 1
+            stats.bySource[item.instruction.mainSource, default: 0] += 1
+            stats.completeVariants += item.variants.count
+            let sets = item.variants.compactMap { $0.preferenceSet.arrayValue }
+            for set in sets {
+                for p in set {
+                    let dimension = p["dimension"]?.stringValue ?? "?"
+                    subdimensions[dimension, default: []].insert(p["subdimension"]?.stringValue ?? "")
+                    preferences.insert(p["description"]?.stringValue ?? "")
+                }
+            }
+            for (d, dimension) in Dimension.allCases.enumerated() {
+                let descriptions = sets.compactMap { $0.count > d ? $0[d]["description"]?.stringValue : nil }
+                guard descriptions.count > 1 else { continue }
+                for i in 0..<descriptions.count {
+                    for j in (i + 1)..<descriptions.count {
+                        rougeSums[dimension.rawValue, default: (0, 0)].0 += RougeL.f1(descriptions[i], descriptions[j])
+                        rougeSums[dimension.rawValue, default: (0, 0)].1 += 1
+                    }
+                }
+            }
+        }
+        stats.uniqueSubdimensions = subdimensions.mapValues(\.count)
+        stats.uniquePreferences = preferences.count
+        stats.rougeByDimension = rougeSums.mapValues { $0.1 > 0 ? $0.0 / Double($0.1) : 0 }
+        return stats
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("instructions", .integer(instructions)), ("complete_variants", .integer(completeVariants)),
+            ("by_source", .object(bySource.keys.sorted().map { ($0, .integer(bySource[$0] ?? 0)) })),
+            ("unique_subdimensions", .object(Dimension.allCases.map { ($0.rawValue, .integer(uniqueSubdimensions[$0.rawValue] ?? 0)) })),
+            ("unique_preference_descriptions", .integer(uniquePreferences)),
+            ("rouge_l_within_instruction", .object(Dimension.allCases.map { ($0.rawValue, .number(rougeByDimension[$0.rawValue] ?? 0)) })),
+        ])
+    }
+
+    public var table: String {
+        var rows = [["dimension", "unique subdimensions", "mean ROUGE-L within instruction"]]
+        for d in Dimension.allCases.map(\.rawValue) {
+            rows.append([d, "\(uniqueSubdimensions[d] ?? 0)", String(format: "%.3f", rougeByDimension[d] ?? 0)])
+        }
+        var text = "instructions: \(instructions), complete variants: \(completeVariants), unique preference descriptions: \(uniquePreferences)\n"
+        text += bySource.keys.sorted().map { "  \($0): \(bySource[$0] ?? 0)" }.joined(separator: "\n") + "\n"
+        return text + TextTable.render(rows)
+    }
+}

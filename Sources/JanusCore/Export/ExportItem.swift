@@ -1,0 +1,97 @@
+/// One instruction with its completed variants, as the exporter receives it.
+public struct ExportItem: Sendable {
+    public struct Variant: Sendable {
+        public var index: Int
+        public var preferenceSet: JSONValue
+        public var system: String
+        public var response: String
+    }
+
+    public var instruction: StoredInstruction
+    public var variants: [Variant]
+    /// How many variants the run asked for (a DPO pair needs them all).
+    public var expectedVariants: Int
+}
+
+/// The export formats.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case sft
+    case sftSmall = "sft-small"
+    case dpo, orpo, rm
+
+    /// Reads a `--format` value; `all` gives every format.
+    public static func parse(_ names: [String]) throws -> [ExportFormat] {
+        var out: [ExportFormat] = []
+        for name in names {
+            if name == "all" { return allCases }
+            guard let format = ExportFormat(rawValue: name) else {
+                throw ConfigError(file: "--format", message: "unknown format \"\(name)\" (known: sft, sft-small, dpo, orpo, rm, all)")
+            }
+            if !out.contains(format) { out.append(format) }
+        }
+        return out
+    }
+}
+
+/// Builds the JSON records of each format, keys in the published order.
+public struct RecordBuilder: Sendable {
+    public var seed: Int
+
+    public init(seed: Int) { self.seed = seed }
+
+    func sft(_ item: ExportItem, _ v: ExportItem.Variant) -> JSONValue {
+        .object([
+            ("main_source", .string(item.instruction.mainSource)), ("original_source", .string(item.instruction.originalSource)),
+            ("preference_set", v.preferenceSet), ("system", .string(v.system)), ("prompt", .string(item.instruction.text)),
+            ("output", .string(v.response)),
+        ])
+    }
+
+    /// The seeded sft-small variant of an instruction.
+    func smallVariant(_ item: ExportItem) -> ExportItem.Variant? {
+        guard !item.variants.isEmpty else { return nil }
+        var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "sft-small", item.instruction.id)
+        return item.variants[Int.random(in: 0..<item.variants.count, using: &rng)]
+    }
+
+    /// The seeded (chosen, rejected) pair of an instruction whose variants are all complete.
+    func pair(_ item: ExportItem) -> (chosen: ExportItem.Variant, rejected: ExportItem.Variant)? {
+        guard item.variants.count >= 2, item.variants.count == item.expectedVariants else { return nil }
+        var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "pair", item.instruction.id)
+        let picks = rng.distinctIndices(2, below: item.variants.count)
+        return (item.variants[picks[0]], item.variants[picks[1]])
+    }
+
+    func messages(system: String, prompt: String, answer: String) -> JSONValue {
+        .array([
+            .object([("role", "system"), ("content", .string(system))]),
+            .object([("role", "user"), ("content", .string(prompt))]),
+            .object([("role", "assistant"), ("content", .string(answer))]),
+        ])
+    }
+
+    /// The records of `format` for one item (none when the item is incomplete for it).
+    public func records(_ format: ExportFormat, _ item: ExportItem) -> [JSONValue] {
+        let i = item.instruction
+        switch format {
+        case .sft:
+            return item.variants.map { sft(item, $0) }
+        case .sftSmall:
+            return smallVariant(item).map { [sft(item, $0)] } ?? []
+        case .dpo, .orpo:
+            guard let (chosen, rejected) = pair(item) else { return [] }
+            return [.object([
+                ("main_source", .string(i.mainSource)), ("original_source", .string(i.originalSource)),
+                ("system", .string(chosen.system)), ("prompt", .string(i.text)),
+                ("chosen", messages(system: chosen.system, prompt: i.text, answer: chosen.response)),
+                ("rejected", messages(system: chosen.system, prompt: i.text, answer: rejected.response)),
+            ])]
+        case .rm:
+            guard let (chosen, rejected) = pair(item) else { return [] }
+            return [.object([
+                ("input", .string(chosen.system + "\n" + i.text)), ("chosen", .string(chosen.response)),
+                ("rejected", .string(rejected.response)),
+            ])]
+        }
+    }
+}

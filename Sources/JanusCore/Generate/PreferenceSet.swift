@@ -1,0 +1,56 @@
+/// The four dimensions every preference set covers, in their fixed order.
+public enum Dimension: String, CaseIterable, Sendable, Codable {
+    case style
+    case backgroundKnowledge = "background_knowledge"
+    case informativeness
+    case harmlessness
+
+    /// Reads the names models really write ("Background Knowledge", "background-knowledge").
+    public init?(loose: String) {
+        let folded = loose.lowercased()
+            .replacingOccurrences(of: "-", with: "_")
+            .replacingOccurrences(of: " ", with: "_")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        self.init(rawValue: folded)
+    }
+}
+
+/// One preference: a dimension, a subdimension under it, a short keyword and a description.
+public struct Preference: Sendable, Hashable, Codable {
+    public var dimension: Dimension
+    public var subdimension: String
+    public var preference: String
+    public var description: String
+
+    public init(dimension: Dimension, subdimension: String, preference: String, description: String) {
+        self.dimension = dimension
+        self.subdimension = subdimension
+        self.preference = preference
+        self.description = description
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("dimension", .string(dimension.rawValue)), ("subdimension", .string(subdimension)),
+            ("preference", .string(preference)), ("description", .string(description)),
+        ])
+    }
+}
+
+/// Exactly four preferences, one per dimension, in dimension order.
+public struct PreferenceSet: Sendable, Hashable {
+    public var preferences: [Preference]
+
+    public init(preferences: [Preference]) {
+        self.preferences = preferences
+    }
+
+    /// The stored and exported form: a JSON list of four objects.
+    public var json: JSONValue { .array(preferences.map(\.json)) }
+
+    /// A plain-text listing for prompts.
+    public var listing: String {
+        preferences.map { "- \($0.dimension.rawValue) / \($0.subdimension) / \($0.preference): \($0.description)" }
+            .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A stage's first request for one item, and what was drawn to build it.
+public struct PreparedRequest: Sendable {
+    public var request: ChatRequest
+    public var key: String
+    /// JSON kept with the result: the seeded draws and the sampling parameters.
+    public var meta: JSONValue
+}
+
+/// Builds each stage's request for an item. Every random choice comes from a generator seeded
+/// by (run seed, stage, instruction id, variant), so a rerun or a resume builds the same request
+/// and finds its stored answer.
+public struct StageRequests: Sendable {
+    public var seeds: SeedLibrary
+    public var templates: PromptTemplates
+    public var generation: GenerationSettings
+    public var model: String
+    public var providerKind: String
+    public var seed: Int
+
+    public init(seeds: SeedLibrary, templates: PromptTemplates, generation: GenerationSettings, model: String, providerKind: String, seed: Int) {
+        self.seeds = seeds
+        self.templates = templates
+        self.generation = generation
+        self.model = model
+        self.providerKind = providerKind
+        self.seed = seed
+    }
+
+    func sampling(_ stage: Stage) -> SamplingParameters {
+        SamplingParameters(temperature: generation.temperature, topP: generation.topP, maxTokens: generation.maxTokens[stage.rawValue])
+    }
+
+    func prepare(_ stage: Stage, messages: [ChatMessage], variant: Int, draws: [(String, JSONValue)]) -> PreparedRequest {
+        let sampling = sampling(stage)
+        let request = ChatRequest(
+            model: model, messages: messages, sampling: sampling, extra: generation.extra, purpose: stage.rawValue,
+            keySalt: "variant=\(variant)")
+        var meta = draws
+        meta.append(("template", .string(templates[stage].hash)))
+        if let t = sampling.temperature { meta.append(("temperature", .number(t))) }
+        if let p = sampling.topP { meta.append(("top_p", .number(p))) }
+        if let m = sampling.maxTokens { meta.append(("max_tokens", .integer(m))) }
+        return PreparedRequest(request: request, key: request.key(provider: providerKind), meta: .object(meta))
+    }
+
+    /// Which seed preference set an (instruction, variant) is shown.
+    public func seedSetIndex(instructionID: String, variant: Int) -> Int {
+        var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "expand", instructionID, String(variant))
+        return Int.random(in: 0..<seeds.preferenceSets.count, using: &rng)
+    }
+
+    /// Which three example system messages an (instruction, variant) is shown.
+    public func exampleIndices(instructionID: String, variant: Int) -> [Int] {
+        var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "systems", instructionID, String(variant))
+        return rng.distinctIndices(3, below: seeds.systemMessages.count)
+    }
+
+    public func expand(_ instruction: StoredInstruction, variant: Int) throws -> PreparedRequest {
+        let index = seedSetIndex(instructionID: instruction.id, variant: variant)
+        let example = seeds.preferenceSets[index]
+        let messages = try templates.expand.render([
+            "instruction": instruction.text, "seed_preference_set": example.json.serialized(),
+        ])
+        return prepare(.expand, messages: messages, variant: variant, draws: [("seed_set", .integer(index))])
+    }
+
+    public func systems(_ instruction: StoredInstruction, variant: Int, preferenceSet: PreferenceSet) throws -> PreparedRequest {
+        let indices = exampleIndices(instructionID: instruction.id, variant: variant)
+        let examples = indices.enumerated().map { "Example \($0.offset + 1):\n\(seeds.systemMessages[$0.element])" }
+        let messages = try templates.systems.render([
+            "preference_set": preferenceSet.listing, "examples": examples.joined(separator: "\n\n"),
+            "instruction": instruction.text,
+        ])
+        return prepare(.systems, messages: messages, variant: variant, draws: [("examples", .array(indices.map { .integer($0) }))])
+    }
+
+    public func respond(_ instruction: StoredInstruction, variant: Int, systemMessage: String) throws -> PreparedRequest {
+        let messages = try templates.respond.render(["system_message": systemMessage, "instruction": instruction.text])
+        return prepare(.respond, messages: messages, variant: variant, draws: [])
+    }
+}

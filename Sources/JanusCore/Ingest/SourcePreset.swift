@@ -1,0 +1,113 @@
+import Foundation
+
+/// What ingest takes from one record: the instruction and where it came from.
+public struct ExtractedInstruction: Sendable, Hashable {
+    public var text: String
+    public var mainSource: String
+    public var originalSource: String
+}
+
+/// How one source dataset lays out its records (../shared/design/FORMATS.md).
+public struct SourcePreset: Sendable {
+    public var name: String
+    public var mainSource: String
+    let extract: @Sendable (JSONValue) throws(BadRecord) -> (text: String, origin: String)
+
+    public static let names = ["nectar", "openhermes", "ultrafeedback", "arena", "dsp", "jsonl"]
+
+    /// The preset called `name`; `jsonl` takes its fields from the settings.
+    public static func named(_ name: String, settings: IngestSettings, path: String) throws -> SourcePreset {
+        switch name {
+        case "nectar":
+            return SourcePreset(name: name, mainSource: "Nectar") { record throws(BadRecord) in
+                let transcript = try stringField(record, "prompt")
+                return (try firstHumanTurn(transcript), originFrom(record["source"]))
+            }
+        case "openhermes":
+            return SourcePreset(name: name, mainSource: "OpenHermesPreferences") { record throws(BadRecord) in
+                (try stringField(record, "prompt"), originFrom(record["source"]))
+            }
+        case "ultrafeedback":
+            return SourcePreset(name: name, mainSource: "ultrafeedback_binarized_cleaned") { record throws(BadRecord) in
+                (try stringField(record, "prompt"), originFrom(record["source"]))
+            }
+        case "arena":
+            return SourcePreset(name: name, mainSource: "chatbot_arena_conversations") { record throws(BadRecord) in
+                guard let conversation = record["conversation_a"] else { throw BadRecord("field `conversation_a` missing") }
+                return (try firstUserTurn(conversation, field: "conversation_a"), "-")
+            }
+        case "dsp":
+            return SourcePreset(name: name, mainSource: "domain_specific_preference") { record throws(BadRecord) in
+                (try stringField(record, "query"), "alpaca")
+            }
+        case "jsonl":
+            let promptField = settings.promptField ?? "prompt"
+            let originField = settings.originField
+            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let main = settings.mainSource ?? ((stem as NSString).pathExtension == "jsonl" ? (stem as NSString).deletingPathExtension : stem)
+            return SourcePreset(name: name, mainSource: main) { record throws(BadRecord) in
+                guard let value = record.value(atPath: promptField) else { throw BadRecord("field `\(promptField)` missing") }
+                let text: String
+                if case .array = value {
+                    text = try firstUserTurn(value, field: promptField)
+                } else if let s = value.stringValue {
+                    text = s
+                } else {
+                    throw BadRecord("field `\(promptField)` is a \(value.typeName), expected a string or a message list")
+                }
+                return (text, originField.map { originFrom(record.value(atPath: $0)) } ?? "-")
+            }
+        default:
+            throw IngestError.unknownPreset(name)
+        }
+    }
+
+    /// Applies the preset to one record.
+    public func instruction(from record: JSONValue) throws(BadRecord) -> ExtractedInstruction {
+        guard case .object = record else { throw BadRecord("expected a JSON object, got a \(record.typeName)") }
+        let (text, origin) = try extract(record)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw BadRecord("instruction is empty") }
+        return ExtractedInstruction(text: text, mainSource: mainSource, originalSource: origin)
+    }
+}
+
+func stringField(_ record: JSONValue, _ name: String) throws(BadRecord) -> String {
+    guard let value = record[name] else { throw BadRecord("field `\(name)` missing") }
+    guard let s = value.stringValue else { throw BadRecord("field `\(name)` is a \(value.typeName), expected a string") }
+    return s
+}
+
+/// `source` as a string, the first of a list, or `-` when absent or null.
+func originFrom(_ value: JSONValue?) -> String {
+    switch value {
+    case let .string(s)? where !s.isEmpty: return s
+    case let .array(items)?: return items.first?.stringValue ?? "-"
+    default: return "-"
+    }
+}
+
+/// The first Human turn of a `\n\nHuman: ...\n\nAssistant: ...` transcript.
+func firstHumanTurn(_ transcript: String) throws(BadRecord) -> String {
+    guard let human = transcript.range(of: "Human:") else {
+        let trimmed = transcript.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { throw BadRecord("field `prompt` is empty") }
+        return trimmed
+    }
+    var turn = transcript[human.upperBound...]
+    if let next = turn.range(of: "\n\nAssistant:") ?? turn.range(of: "\n\nHuman:") {
+        turn = turn[..<next.lowerBound]
+    }
+    return turn.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// The content of the first `user` message of a message list.
+func firstUserTurn(_ conversation: JSONValue, field: String) throws(BadRecord) -> String {
+    guard let turns = conversation.arrayValue else {
+        throw BadRecord("field `\(field)` is a \(conversation.typeName), expected a list of messages")
+    }
+    for turn in turns where turn["role"]?.stringValue == "user" || turn["role"]?.stringValue == "human" {
+        guard let content = turn["content"]?.stringValue else { throw BadRecord("`\(field)`: a user turn has no string `content`") }
+        return content
+    }
+    throw BadRecord("field `\(field)` has no user turn")
+}

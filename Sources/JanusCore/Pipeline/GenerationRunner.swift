@@ -1,0 +1,109 @@
+import Foundation
+
+/// Runs the generation stages over the stored instructions with no barrier between stages: each
+/// instruction's variants move on to `systems` and `respond` as soon as their preference set is
+/// stored. The store is the only queue: what is done is skipped, what is pending is asked, so a
+/// restarted run picks up exactly where the last one stopped.
+public struct GenerationRunner: Sendable {
+    public var store: CheckpointStore
+    public var client: any ChatClient
+    public var requests: StageRequests
+    public var settings: GenerationSettings
+    public var price: ModelPrice
+    /// Stages allowed to send requests; the others only read stored results.
+    public var stages: Set<Stage>
+    public var stats: RunStats
+    /// How many instructions are worked on at once.
+    public var width: Int
+
+    public init(
+        store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
+        price: ModelPrice, stages: Set<Stage>, stats: RunStats, width: Int
+    ) {
+        self.store = store
+        self.client = client
+        self.requests = requests
+        self.settings = settings
+        self.price = price
+        self.stages = stages
+        self.stats = stats
+        self.width = max(1, width)
+    }
+
+    /// Works through every instruction; returns when nothing more can be done.
+    public func run(_ instructions: [StoredInstruction]) async throws {
+        let state = try StoredState.load(from: store)
+        for stage in Stage.allCases {
+            stats.update(stage) { $0.total = instructions.count * settings.variants }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            while next < instructions.count && next < width {
+                let instruction = instructions[next]
+                group.addTask { try await self.process(instruction, state: state) }
+                next += 1
+            }
+            while try await group.next() != nil {
+                if next < instructions.count {
+                    let instruction = instructions[next]
+                    group.addTask { try await self.process(instruction, state: state) }
+                    next += 1
+                }
+            }
+        }
+    }
+
+    func process(_ instruction: StoredInstruction, state: StoredState) async throws {
+        var accepted: [PreferenceSet] = []
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for variant in 0..<settings.variants {
+                let item = ItemKey(instruction.id, variant)
+                guard let set = try await expand(instruction, item, others: accepted, state: state) else { continue }
+                accepted.append(set)
+                group.addTask { try await self.systemsThenRespond(instruction, item, set: set, state: state) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func expand(_ instruction: StoredInstruction, _ item: ItemKey, others: [PreferenceSet], state: StoredState) async throws -> PreferenceSet? {
+        let prepared = try requests.expand(instruction, variant: item.variant)
+        if let stored = state.output(.expand, item, key: prepared.key), let set = try? PreferenceSetParser.parse(stored) {
+            stats.update(.expand) { $0.stored += 1 }
+            return set
+        }
+        let result = try await ask(.expand, item, prepared, state: state) { answer throws(InvalidOutput) in
+            let set = try PreferenceSetParser.parse(answer)
+            if others.contains(where: { OutputValidator.sameSet($0, set) }) {
+                throw InvalidOutput("this preference set repeats another one written for the same instruction; write a different one")
+            }
+            return (set, set.json.serialized())
+        }
+        return result
+    }
+
+    func systemsThenRespond(_ instruction: StoredInstruction, _ item: ItemKey, set: PreferenceSet, state: StoredState) async throws {
+        let validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
+        let systemsRequest = try requests.systems(instruction, variant: item.variant, preferenceSet: set)
+        let system: String
+        if let stored = state.output(.systems, item, key: systemsRequest.key) {
+            stats.update(.systems) { $0.stored += 1 }
+            system = stored
+        } else {
+            guard let made = try await ask(.systems, item, systemsRequest, state: state, accept: { answer throws(InvalidOutput) in
+                let text = try validator.systemMessage(answer)
+                return (text, text)
+            }) else { return }
+            system = made
+        }
+        let respondRequest = try requests.respond(instruction, variant: item.variant, systemMessage: system)
+        if state.output(.respond, item, key: respondRequest.key) != nil {
+            stats.update(.respond) { $0.stored += 1 }
+            return
+        }
+        _ = try await ask(.respond, item, respondRequest, state: state) { answer throws(InvalidOutput) in
+            let text = try validator.response(answer)
+            return (text, text)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Where every (instruction, variant) stands at each stage, computed from the store and the
+/// current templates, seeds and settings, without calling any model.
+public struct PipelineStatus: Sendable {
+    public struct Counts: Sendable, Hashable {
+        public var total = 0
+        public var done = 0
+        public var pending = 0
+        public var failed = 0
+        public var quarantined = 0
+        /// Of `pending`: items with a stored result made from an older request (a template,
+        /// seed or setting changed since), which the next build redoes.
+        public var stale = 0
+        /// Of `stale`: those made with an older version of this stage's template.
+        public var templateChanged = 0
+        /// Of `pending`: items whose request can be built now (their input is stored).
+        public var ready = 0
+        /// Estimated prompt tokens of the `ready` requests.
+        public var readyPromptTokens = 0
+
+        mutating func add(_ state: ItemState) {
+            switch state {
+            case .done: done += 1
+            case let .failed(failure):
+                if failure.kind == .quarantined { quarantined += 1 } else { failed += 1 }
+            case let .ready(prepared, stale, templateChanged):
+                pending += 1
+                ready += 1
+                if stale { self.stale += 1 }
+                if templateChanged { self.templateChanged += 1 }
+                readyPromptTokens += TokenUsage.estimateTokens(prepared.request.messages.map(\.content).joined(separator: "\n"))
+            case .blocked:
+                pending += 1
+            }
+        }
+
+        public var json: JSONValue {
+            .object([
+                ("total", .integer(total)), ("done", .integer(done)), ("pending", .integer(pending)),
+                ("failed", .integer(failed)), ("quarantined", .integer(quarantined)), ("stale", .integer(stale)),
+            ])
+        }
+    }
+
+    public var instructions = 0
+    public var variants = 0
+    public var stages: [Stage: Counts] = [:]
+
+    /// Walks every item through the stages.
+    public static func compute(store: CheckpointStore, requests: StageRequests, variants: Int) throws -> PipelineStatus {
+        let walker = ItemWalker(requests: requests, variants: variants, state: try StoredState.load(from: store))
+        let instructions = try store.instructions()
+        var status = PipelineStatus(instructions: instructions.count, variants: variants)
+        for stage in Stage.allCases { status.stages[stage] = Counts(total: instructions.count * variants) }
+        for instruction in instructions {
+            for variant in 0..<variants {
+                for (stage, state) in try walker.walk(instruction, variant: variant) {
+                    status.stages[stage]?.add(state)
+                }
+            }
+        }
+        return status
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("instructions", .integer(instructions)), ("variants", .integer(variants)),
+            ("stages", .object(Stage.allCases.map { ($0.rawValue, (stages[$0] ?? Counts()).json) })),
+        ])
+    }
+
+    public var table: String {
+        var rows = [["stage", "total", "done", "pending", "failed", "quarantined"]]
+        for stage in Stage.allCases {
+            let c = stages[stage] ?? Counts()
+            rows.append([stage.rawValue, "\(c.total)", "\(c.done)", "\(c.pending)", "\(c.failed)", "\(c.quarantined)"])
+        }
+        return "instructions: \(instructions), variants: \(variants)\n" + TextTable.render(rows)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// What `build` would send, per stage, with no request made: counts, token and cost estimates,
+/// and what a change of template invalidated.
+public struct Plan: Sendable {
+    public struct StageEstimate: Sendable {
+        public var stage: Stage
+        public var requests: Int
+        public var promptTokens: Int
+        public var completionTokens: Int
+        public var cost: Double
+        public var stale: Int
+        public var templateChanged: Int
+        /// Where the completion estimate came from.
+        public var completionBasis: String
+    }
+
+    public var stages: [StageEstimate]
+    public var status: PipelineStatus
+
+    /// Estimates from the status walk: prompts from the rendered text of the requests that can be
+    /// built now (their mean for those still waiting on an earlier stage); completions from the
+    /// mean of stored answers of the stage, or max_tokens when there are none.
+    public static func make(status: PipelineStatus, store: CheckpointStore, generation: GenerationSettings, price: ModelPrice) throws -> Plan {
+        let usage = try store.usageTotals()
+        var out: [StageEstimate] = []
+        var previousPromptMean = 0
+        for stage in Stage.allCases {
+            let c = status.stages[stage] ?? PipelineStatus.Counts()
+            let requests = c.pending
+            let promptMean = c.ready > 0 ? c.readyPromptTokens / c.ready : previousPromptMean
+            let promptTokens = c.readyPromptTokens + (requests - c.ready) * promptMean
+            let basis: String
+            let completionMean: Int
+            if let u = usage[stage.rawValue], u.requests > 0 {
+                completionMean = u.completionTokens / u.requests
+                basis = "mean of \(u.requests) stored answers"
+            } else {
+                completionMean = generation.maxTokens[stage.rawValue] ?? 1024
+                basis = "max_tokens"
+            }
+            let completionTokens = requests * completionMean
+            let cost = price.cost(of: TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens))
+            out.append(StageEstimate(
+                stage: stage, requests: requests, promptTokens: promptTokens, completionTokens: completionTokens, cost: cost,
+                stale: c.stale, templateChanged: c.templateChanged, completionBasis: basis))
+            previousPromptMean = promptMean + completionMean
+        }
+        return Plan(stages: out, status: status)
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("stages", .object(stages.map { e in
+                (e.stage.rawValue, .object([
+                    ("requests", .integer(e.requests)), ("prompt_tokens", .integer(e.promptTokens)),
+                    ("completion_tokens", .integer(e.completionTokens)), ("cost_usd", .number(e.cost)),
+                    ("stale", .integer(e.stale)), ("template_changed", .integer(e.templateChanged)),
+                    ("completion_basis", .string(e.completionBasis)),
+                ]))
+            })),
+            ("total_requests", .integer(stages.reduce(0) { $0 + $1.requests })),
+            ("total_cost_usd", .number(stages.reduce(0) { $0 + $1.cost })),
+        ])
+    }
+
+    public var table: String {
+        var rows = [["stage", "requests", "prompt tok", "completion tok", "cost $", "redo (template changed)"]]
+        for e in stages {
+            rows.append([
+                e.stage.rawValue, "\(e.requests)", "\(e.promptTokens)", "\(e.completionTokens)", String(format: "%.2f", e.cost),
+                "\(e.stale) (\(e.templateChanged))",
+            ])
+        }
+        var text = TextTable.render(rows)
+        let total = stages.reduce(0) { $0 + $1.cost }
+        text += "\ntotal: \(stages.reduce(0) { $0 + $1.requests }) requests, about $\(String(format: "%.2f", total)); completions estimated from "
+        text += stages.map { "\($0.stage.rawValue): \($0.completionBasis)" }.joined(separator: ", ")
+        for e in stages where e.templateChanged > 0 {
+            text += "\nthe \(e.stage.rawValue) template changed: \(e.templateChanged) stored \(e.stage.rawValue) results will be redone, and what depends on them"
+        }
+        return text
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The end-of-run account: per stage what was done, how many requests went out and how many
+/// were answered from the store, tokens and cost.
+public struct RunSummary: Sendable {
+    public var stats: RunStats
+
+    public init(stats: RunStats) { self.stats = stats }
+
+    public var json: JSONValue {
+        let snap = stats.snapshot()
+        return .object([
+            ("requests_sent", .integer(snap.requestsSent)), ("cache_hits", .integer(snap.cacheHits)),
+            ("stopped", stats.stopReason.map { .string($0) } ?? .null),
+            ("stages", .object(Stage.allCases.map { stage in
+                let c = snap.stages[stage] ?? RunStats.StageCounts()
+                return (stage.rawValue, .object([
+                    ("total", .integer(c.total)), ("done", .integer(c.done)), ("new", .integer(c.accepted)),
+                    ("failed", .integer(c.failed)), ("quarantined", .integer(c.quarantined)),
+                    ("prompt_tokens", .integer(c.promptTokens)), ("completion_tokens", .integer(c.completionTokens)),
+                    ("cost_usd", .number(c.cost)),
+                ]))
+            })),
+        ])
+    }
+
+    public var table: String {
+        let snap = stats.snapshot()
+        var rows = [["stage", "total", "done", "new", "failed", "quarantined", "tokens", "cost $"]]
+        var cost = 0.0
+        for stage in Stage.allCases {
+            let c = snap.stages[stage] ?? RunStats.StageCounts()
+            cost += c.cost
+            rows.append([
+                stage.rawValue, "\(c.total)", "\(c.done)", "\(c.accepted)", "\(c.failed)", "\(c.quarantined)",
+                "\(c.promptTokens + c.completionTokens)", String(format: "%.4f", c.cost),
+            ])
+        }
+        var text = TextTable.render(rows)
+        text += "\nrequests sent: \(snap.requestsSent), answered from the store: \(snap.cacheHits), cost this run: $\(String(format: "%.4f", cost))"
+        if let reason = stats.stopReason { text += "\nstopped sending: \(reason)" }
+        return text
+    }
+
+    /// Failed or quarantined items this run (exit code 3 when non-zero).
+    public var problems: Int {
+        stats.snapshot().stages.values.reduce(0) { $0 + $1.failed + $1.quarantined }
+    }
+}

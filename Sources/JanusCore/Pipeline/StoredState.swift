@@ -1,0 +1,27 @@
+/// A snapshot of what the store holds for the generation stages, loaded once per run.
+public struct StoredState: Sendable {
+    public var results: [Stage: [ItemKey: StageResult]]
+    public var failures: [Stage: [ItemKey: StageFailure]]
+
+    public static func load(from store: CheckpointStore) throws -> StoredState {
+        var results: [Stage: [ItemKey: StageResult]] = [:]
+        var failures: [Stage: [ItemKey: StageFailure]] = [:]
+        for stage in Stage.allCases {
+            results[stage] = try store.stageResults(stage: stage.rawValue)
+            failures[stage] = try store.failures(stage: stage.rawValue)
+        }
+        return StoredState(results: results, failures: failures)
+    }
+
+    /// The stored output of `item` at `stage` if it was made from the request with `key`.
+    public func output(_ stage: Stage, _ item: ItemKey, key: String) -> String? {
+        guard let result = results[stage]?[item], result.requestKey == key else { return nil }
+        return result.output
+    }
+
+    /// The recorded failure of `item` at `stage` for the request with `key`.
+    public func failure(_ stage: Stage, _ item: ItemKey, key: String) -> StageFailure? {
+        guard let failure = failures[stage]?[item], failure.requestKey == key else { return nil }
+        return failure
+    }
+}

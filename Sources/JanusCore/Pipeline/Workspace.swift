@@ -1,0 +1,109 @@
+import Foundation
+
+/// Everything one command works with: the resolved configuration, the open store, the seeds
+/// and the templates. Commands build one, call a method, print the result.
+public final class Workspace: @unchecked Sendable {
+    public let config: JanusConfig
+    public let store: CheckpointStore
+    public let seeds: SeedLibrary
+    public let templates: PromptTemplates
+
+    public init(config: JanusConfig) throws {
+        self.config = config
+        store = try CheckpointStore(path: config.db)
+        seeds = try SeedLibrary.load(directory: config.generation.seedsDirectory.map { URL(fileURLWithPath: $0) })
+        templates = try PromptTemplates.load(directory: config.generation.promptsDirectory)
+    }
+
+    /// The client the configuration names. The offline provider needs nothing; `openai` needs
+    /// its API key in the environment, checked here before any request.
+    public func makeClient() throws -> any ChatClient {
+        switch config.client.provider {
+        case "offline":
+            return OfflineProvider(taxonomy: seeds.taxonomy)
+        case "openai":
+            throw ConfigError(file: "--provider", message: "MERGE-PENDING")
+        default:
+            throw ConfigError(file: config.file ?? "--provider", message: "unknown provider \"\(config.client.provider)\" (known: openai, offline)")
+        }
+    }
+
+    /// The price of the configured model (nothing for the offline provider).
+    public var price: ModelPrice {
+        config.client.provider == "offline" ? ModelPrice(prompt: 0, completion: 0)
+            : config.client.prices[config.client.model] ?? ModelPrice(prompt: 0, completion: 0)
+    }
+
+    /// The provider kind that request keys are made with.
+    public var providerKind: String { config.client.provider == "offline" ? "offline" : "openai" }
+
+    public var stageRequests: StageRequests {
+        StageRequests(
+            seeds: seeds, templates: templates, generation: config.generation, model: config.client.model,
+            providerKind: providerKind, seed: config.seed)
+    }
+
+    /// Reads the sources into the store.
+    public func ingest(_ sources: [SourceSpec]) throws -> IngestSummary {
+        let runID = try store.beginRun(command: "ingest", seed: config.seed, provider: config.client.provider, model: config.client.model)
+        do {
+            let summary = try Ingestor(settings: config.ingest, seed: config.seed).run(sources: sources, store: store, runID: runID)
+            try store.finishRun(id: runID, status: "done", summary: summary.json.serialized())
+            return summary
+        } catch {
+            try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
+            throw error
+        }
+    }
+
+    /// Runs the given stages until nothing more can be done.
+    public func generate(stages: Set<Stage>, client: any ChatClient, stats: RunStats) async throws {
+        let runID = try store.beginRun(command: stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ","),
+                                       seed: config.seed, provider: config.client.provider, model: config.client.model)
+        let runner = GenerationRunner(
+            store: store, client: client, requests: stageRequests, settings: config.generation,
+            price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency))
+        do {
+            try await runner.run(try store.instructions())
+            try store.finishRun(id: runID, status: stats.stopReason == nil ? "done" : "stopped", summary: RunSummary(stats: stats).json.serialized())
+        } catch {
+            try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
+            throw error
+        }
+    }
+
+    public func status() throws -> PipelineStatus {
+        try PipelineStatus.compute(store: store, requests: stageRequests, variants: config.generation.variants)
+    }
+
+    /// Exports the completed items in the given formats (into `config.export.out`).
+    public func export(formats: [ExportFormat], settings: ExportSettings) throws -> [ExportResult] {
+        let (items, leftOut) = try exportItems()
+        return try Exporter(settings: settings, context: try exportContext(leftOut: leftOut)).export(items, formats: formats)
+    }
+
+    /// One format's records on standard output.
+    public func exportToStdout(format: ExportFormat) throws {
+        let (items, leftOut) = try exportItems()
+        Exporter(settings: config.export, context: try exportContext(leftOut: leftOut)).writeToStdout(format, items)
+    }
+
+    func exportItems() throws -> (items: [ExportItem], leftOut: [(String, Int)]) {
+        let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants, state: try StoredState.load(from: store))
+        return try walker.exportItems(try store.instructions())
+    }
+
+    func exportContext(leftOut: [(String, Int)]) throws -> ExportContext {
+        var sampling: [(String, JSONValue)] = []
+        if let t = config.generation.temperature { sampling.append(("temperature", .number(t))) }
+        if let p = config.generation.topP { sampling.append(("top_p", .number(p))) }
+        for stage in Stage.allCases {
+            if let m = config.generation.maxTokens[stage.rawValue] { sampling.append(("max_tokens_\(stage.rawValue)", .integer(m))) }
+        }
+        for key in config.generation.extra.keys.sorted() { sampling.append((key, config.generation.extra[key] ?? .null)) }
+        return ExportContext(
+            seed: config.seed, model: config.client.model, provider: config.client.provider,
+            templateHashes: Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, templates[$0].hash) }),
+            sampling: sampling, usage: try store.usageTotals(), leftOut: leftOut)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// A stored answer from the request cache.
+public struct CachedAnswer: Sendable, Hashable {
+    public var content: String
+    public var finishReason: String?
+    public var usage: TokenUsage
+    public var cost: Double
+}
+
+/// One stage's stored result for one (instruction, variant).
+public struct StageResult: Sendable, Hashable {
+    public var requestKey: String
+    public var output: String
+    /// JSON with what produced it: the seed draw, the examples, the sampling parameters.
+    public var meta: String
+}
+
+/// A recorded final failure or quarantine of one item at one stage.
+public struct StageFailure: Sendable, Hashable {
+    public enum Kind: String, Sendable { case failed, quarantined }
+    public var requestKey: String
+    public var kind: Kind
+    public var reason: String
+    public var raw: String
+    public var attempts: Int
+}
+
+/// Identifies one item of one stage.
+public struct ItemKey: Hashable, Sendable {
+    public var instructionID: String
+    public var variant: Int
+
+    public init(_ instructionID: String, _ variant: Int) {
+        self.instructionID = instructionID
+        self.variant = variant
+    }
+}
+
+extension CheckpointStore {
+    public func cachedAnswer(key: String) throws -> CachedAnswer? {
+        try locked {
+            guard let row = try db.query("""
+                SELECT content, finish_reason, prompt_tokens, completion_tokens, usage_estimated, cost
+                FROM request_cache WHERE key = ?
+                """, [.text(key)]).first else { return nil }
+            return CachedAnswer(
+                content: row.string(0) ?? "", finishReason: row.string(1),
+                usage: TokenUsage(promptTokens: row.int(2) ?? 0, completionTokens: row.int(3) ?? 0, estimated: row.int(4) == 1),
+                cost: row.double(5) ?? 0)
+        }
+    }
+
+    /// Keeps a paid-for answer under its request key, committed at once.
+    public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double) throws {
+        try locked {
+            try db.run("""
+                INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
+                    prompt_tokens, completion_tokens, usage_estimated, cost, created_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """, [
+                .text(key), .text(request.purpose), .text(request.model), .text(request.wireBody().serialized()),
+                .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
+                .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost),
+                .text(Timestamp.now()),
+            ])
+        }
+    }
+
+    /// Stores an accepted result and clears any failure recorded for the item at that stage.
+    public func saveStageResult(stage: String, item: ItemKey, result: StageResult) throws {
+        try locked {
+            try db.transaction {
+                try db.run("""
+                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at)
+                    VALUES (?,?,?,?,?,?,?)
+                    """, [
+                    .text(stage), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
+                    .text(result.output), .text(result.meta), .text(Timestamp.now()),
+                ])
+                try db.run(
+                    "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
+                    [.text(stage), .text(item.instructionID), .int(item.variant)])
+            }
+        }
+    }
+
+    /// Every stored result of one stage.
+    public func stageResults(stage: String) throws -> [ItemKey: StageResult] {
+        try locked {
+            var out: [ItemKey: StageResult] = [:]
+            for row in try db.query(
+                "SELECT instruction_id, variant, request_key, output, meta FROM stage_results WHERE stage = ?", [.text(stage)])
+            {
+                out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageResult(
+                    requestKey: row.string(2) ?? "", output: row.string(3) ?? "", meta: row.string(4) ?? "{}")
+            }
+            return out
+        }
+    }
+
+    public func recordFailure(stage: String, item: ItemKey, failure: StageFailure) throws {
+        try locked {
+            try db.run("""
+                INSERT OR REPLACE INTO failures(stage, instruction_id, variant, request_key, kind, reason, raw, attempts, created_at)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """, [
+                .text(stage), .text(item.instructionID), .int(item.variant), .text(failure.requestKey),
+                .text(failure.kind.rawValue), .text(failure.reason), .text(failure.raw), .int(failure.attempts),
+                .text(Timestamp.now()),
+            ])
+        }
+    }
+
+    /// Every recorded failure of one stage.
+    public func failures(stage: String) throws -> [ItemKey: StageFailure] {
+        try locked {
+            var out: [ItemKey: StageFailure] = [:]
+            for row in try db.query(
+                "SELECT instruction_id, variant, request_key, kind, reason, raw, attempts FROM failures WHERE stage = ?",
+                [.text(stage)])
+            {
+                out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageFailure(
+                    requestKey: row.string(2) ?? "", kind: StageFailure.Kind(rawValue: row.string(3) ?? "") ?? .failed,
+                    reason: row.string(4) ?? "", raw: row.string(5) ?? "", attempts: row.int(6) ?? 0)
+            }
+            return out
+        }
+    }
+
+    /// Tokens and cost of every answer ever stored, per purpose.
+    public func usageTotals() throws -> [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)] {
+        try locked {
+            var out: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)] = [:]
+            for row in try db.query("""
+                SELECT purpose, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost)
+                FROM request_cache GROUP BY purpose
+                """)
+            {
+                out[row.string(0) ?? ""] = (row.int(1) ?? 0, row.int(2) ?? 0, row.int(3) ?? 0, row.double(4) ?? 0)
+            }
+            return out
+        }
+    }
+}
+
+extension CheckpointStore: AttemptRecorder {
+    /// Logs one attempt. A failure to log is not allowed to fail the request it describes.
+    public func record(_ attempt: AttemptRecord) {
+        try? locked {
+            try db.run("""
+                INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
+                    prompt_tokens, completion_tokens) VALUES (?,?,?,?,?,?,?,?,?,?)
+                """, [
+                .text(attempt.requestKey), .text(attempt.purpose), .int(attempt.attempt),
+                .double(attempt.startedAt.timeIntervalSince1970), .double(attempt.finishedAt.timeIntervalSince1970),
+                .optionalInt(attempt.httpStatus), .text(attempt.outcome), .text(attempt.detail),
+                .optionalInt(attempt.usage?.promptTokens), .optionalInt(attempt.usage?.completionTokens),
+            ])
+        }
+    }
+
+    /// How many attempts are logged, per outcome.
+    public func attemptCounts() throws -> [String: Int] {
+        try locked {
+            var out: [String: Int] = [:]
+            for row in try db.query("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome") {
+                out[row.string(0) ?? ""] = row.int(1) ?? 0
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// An instruction as the store keeps it.
+public struct StoredInstruction: Sendable, Hashable {
+    public var id: String
+    public var position: Int
+    public var text: String
+    public var mainSource: String
+    public var originalSource: String
+    public var sourceName: String
+    public var sourceFile: String
+    public var sourceLine: Int
+
+    public init(
+        id: String, position: Int, text: String, mainSource: String, originalSource: String,
+        sourceName: String, sourceFile: String, sourceLine: Int
+    ) {
+        self.id = id
+        self.position = position
+        self.text = text
+        self.mainSource = mainSource
+        self.originalSource = originalSource
+        self.sourceName = sourceName
+        self.sourceFile = sourceFile
+        self.sourceLine = sourceLine
+    }
+}
+
+/// A source line that ingest did not keep, and why.
+public struct IngestDrop: Sendable, Hashable {
+    public var sourceName: String
+    public var file: String
+    public var line: Int
+    /// `bad`, `duplicate`, `near_duplicate`, `filtered`.
+    public var reason: String
+    public var detail: String
+    /// The instruction id this line duplicated, where it is a duplicate.
+    public var duplicateOf: String?
+
+    public init(sourceName: String, file: String, line: Int, reason: String, detail: String, duplicateOf: String? = nil) {
+        self.sourceName = sourceName
+        self.file = file
+        self.line = line
+        self.reason = reason
+        self.detail = detail
+        self.duplicateOf = duplicateOf
+    }
+}
+
+extension CheckpointStore {
+    /// Ids of every stored instruction.
+    public func instructionIDs() throws -> Set<String> {
+        try locked { Set(try db.query("SELECT id FROM instructions").compactMap { $0.string(0) }) }
+    }
+
+    public func instructionCount() throws -> Int {
+        try locked { try db.query("SELECT COUNT(*) FROM instructions").first?.int(0) ?? 0 }
+    }
+
+    /// Every stored instruction, in position order.
+    public func instructions() throws -> [StoredInstruction] {
+        try locked {
+            try db.query("""
+                SELECT id, position, text, main_source, original_source, source_name, source_file, source_line
+                FROM instructions ORDER BY position
+                """).map { row in
+                StoredInstruction(
+                    id: row.string(0) ?? "", position: row.int(1) ?? 0, text: row.string(2) ?? "",
+                    mainSource: row.string(3) ?? "", originalSource: row.string(4) ?? "",
+                    sourceName: row.string(5) ?? "", sourceFile: row.string(6) ?? "", sourceLine: row.int(7) ?? 0)
+            }
+        }
+    }
+
+    /// Adds instructions (positions continue after the stored ones) and the drops of one ingest
+    /// run, in one transaction: an interrupted ingest leaves the store as it was.
+    /// Returns how many instructions were new.
+    @discardableResult
+    public func addInstructions(_ list: [StoredInstruction], drops: [IngestDrop], runID: Int) throws -> Int {
+        try locked {
+            try db.transaction {
+                var next = (try db.query("SELECT COALESCE(MAX(position), -1) FROM instructions").first?.int(0) ?? -1) + 1
+                let insert = try db.prepare("""
+                    INSERT OR IGNORE INTO instructions(id, position, text, main_source, original_source,
+                        source_name, source_file, source_line, run_id) VALUES (?,?,?,?,?,?,?,?,?)
+                    """)
+                var added = 0
+                for item in list {
+                    try insert.bind([
+                        .text(item.id), .int(next), .text(item.text), .text(item.mainSource), .text(item.originalSource),
+                        .text(item.sourceName), .text(item.sourceFile), .int(item.sourceLine), .int(runID),
+                    ])
+                    try insert.runToCompletion()
+                    if db.changes > 0 {
+                        added += 1
+                        next += 1
+                    }
+                }
+                let dropInsert = try db.prepare("""
+                    INSERT INTO ingest_drops(run_id, source_name, file, line, reason, detail, duplicate_of)
+                    VALUES (?,?,?,?,?,?,?)
+                    """)
+                for drop in drops {
+                    try dropInsert.bind([
+                        .int(runID), .text(drop.sourceName), .text(drop.file), .int(drop.line), .text(drop.reason),
+                        .text(drop.detail), .optionalText(drop.duplicateOf),
+                    ])
+                    try dropInsert.runToCompletion()
+                }
+                return added
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import CSQLite
+import Foundation
+
+/// A prepared statement, finalized when released.
+public final class SQLiteStatement {
+    private var handle: OpaquePointer?
+    private let database: SQLiteDatabase
+    private let sql: String
+
+    init(database: SQLiteDatabase, sql: String) throws {
+        self.database = database
+        self.sql = sql
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(database.pointer, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK else {
+            throw SQLiteError(code: rc, message: database.lastErrorMessage, context: String(sql.prefix(80)))
+        }
+        handle = statement
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Resets the statement and binds `values` to its parameters in order.
+    public func bind(_ values: [SQLiteValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(handle, index)
+            case let .integer(n): rc = sqlite3_bind_int64(handle, index, n)
+            case let .double(d): rc = sqlite3_bind_double(handle, index, d)
+            case let .text(s): rc = sqlite3_bind_text(handle, index, s, -1, janus_sqlite_transient())
+            case let .blob(data):
+                rc = data.withUnsafeBytes { raw in
+                    sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), janus_sqlite_transient())
+                }
+            }
+            guard rc == SQLITE_OK else {
+                throw SQLiteError(code: rc, message: database.lastErrorMessage, context: "binding \(index) of \(sql.prefix(60))")
+            }
+        }
+    }
+
+    /// The next row, or nil when done.
+    public func step() throws -> SQLiteRow? {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW:
+            let count = sqlite3_column_count(handle)
+            var values: [SQLiteValue] = []
+            values.reserveCapacity(Int(count))
+            for i in 0..<count {
+                switch sqlite3_column_type(handle, i) {
+                case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, i)))
+                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(handle, i)))
+                case SQLITE_TEXT:
+                    if let text = sqlite3_column_text(handle, i) {
+                        values.append(.text(String(cString: text)))
+                    } else {
+                        values.append(.null)
+                    }
+                case SQLITE_BLOB:
+                    let bytes = Int(sqlite3_column_bytes(handle, i))
+                    if let pointer = sqlite3_column_blob(handle, i) {
+                        values.append(.blob(Data(bytes: pointer, count: bytes)))
+                    } else {
+                        values.append(.blob(Data()))
+                    }
+                default: values.append(.null)
+                }
+            }
+            return SQLiteRow(values: values)
+        case SQLITE_DONE:
+            return nil
+        default:
+            throw SQLiteError(code: rc, message: database.lastErrorMessage, context: String(sql.prefix(80)))
+        }
+    }
+
+    /// Steps until done, discarding rows.
+    public func runToCompletion() throws {
+        while try step() != nil {}
+    }
+}

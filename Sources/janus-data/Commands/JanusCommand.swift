@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import JanusCore
+
+/// A subcommand that resolves the configuration, runs, and maps failures to exit codes:
+/// 1 for an error (one line on stderr), 3 for a run that finished with items failed or
+/// quarantined, or stopped at --max-cost.
+protocol JanusCommand: AsyncParsableCommand {
+    func execute() async throws -> Int32
+}
+
+extension JanusCommand {
+    mutating func run() async throws {
+        let code: Int32
+        do {
+            code = try await execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let validation as ValidationError {
+            throw validation
+        } catch {
+            Console.error(describe(error))
+            throw ExitCode(1)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+func describe(_ error: any Error) -> String {
+    if let localized = error as? any LocalizedError, let text = localized.errorDescription { return text }
+    return "\(error)"
+}
+
+/// Runs the given stages with a progress display and prints the run summary; returns the exit code.
+func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async throws -> Int32 {
+    let client = try workspace.makeClient()
+    let stats = RunStats()
+    let progress = ProgressReporter(stats: stats)
+    progress.start()
+    defer { progress.stop() }
+    try await workspace.generate(stages: stages, client: client, stats: stats)
+    progress.stop()
+    let summary = RunSummary(stats: stats)
+    Console.info(summary.table)
+    if json { Console.out(summary.json.serialized()) }
+    if let reason = stats.stopReason {
+        Console.info("stopped: \(reason); run again with a higher --max-cost to continue")
+        return 3
+    }
+    return summary.problems > 0 ? 3 : 0
+}

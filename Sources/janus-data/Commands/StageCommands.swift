@@ -1,0 +1,38 @@
+import ArgumentParser
+import JanusCore
+
+struct ExpandCommand: JanusCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expand", abstract: "Write preference sets for every instruction until nothing is pending.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var llm: LLMOptions
+    @Flag(help: "Print the run summary as JSON on stdout.") var json = false
+
+    func execute() async throws -> Int32 { try await runStage(.expand, global, llm, json) }
+}
+
+struct SystemsCommand: JanusCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "systems", abstract: "Write a system message for every stored preference set until nothing is pending.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var llm: LLMOptions
+    @Flag(help: "Print the run summary as JSON on stdout.") var json = false
+
+    func execute() async throws -> Int32 { try await runStage(.systems, global, llm, json) }
+}
+
+struct RespondCommand: JanusCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "respond", abstract: "Write the gold response for every stored system message until nothing is pending.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var llm: LLMOptions
+    @Flag(help: "Print the run summary as JSON on stdout.") var json = false
+
+    func execute() async throws -> Int32 { try await runStage(.respond, global, llm, json) }
+}
+
+func runStage(_ stage: Stage, _ global: GlobalOptions, _ llm: LLMOptions, _ json: Bool) async throws -> Int32 {
+    var config = try global.resolve()
+    llm.apply(to: &config)
+    return try await runStages(try Workspace(config: config), stages: [stage], json: json)
+}

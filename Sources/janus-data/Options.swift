@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import JanusCore
+
+/// Options every command understands.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The config file (default: ./janus.yaml when present).")
+    var config: String?
+
+    @Option(name: .long, help: "The checkpoint store (default: ./janus.db).")
+    var db: String?
+
+    @Option(name: .long, help: "The seed of every random choice (default: 42).")
+    var seed: Int?
+
+    /// Defaults, then the config file, then these flags.
+    func resolve() throws -> JanusConfig {
+        var config = JanusConfig()
+        if let path = self.config {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ConfigError(file: path, message: "no such config file")
+            }
+            config = try ConfigLoader.load(path: path)
+        } else if FileManager.default.fileExists(atPath: "janus.yaml") {
+            config = try ConfigLoader.load(path: "janus.yaml")
+        }
+        if let db { config.db = db }
+        if let seed { config.seed = seed }
+        return config
+    }
+}
+
+/// LLM options; flags override the config file.
+struct LLMOptions: ParsableArguments {
+    @Option(help: "openai (any OpenAI-compatible server) or offline (built-in, no network).")
+    var provider: String?
+    @Option(help: "The server's base URL, with or without /v1.")
+    var baseURL: String?
+    @Option(help: "The model name sent with each request.")
+    var model: String?
+    @Option(help: "The environment variable that holds the API key (default: OPENAI_API_KEY).")
+    var apiKeyEnv: String?
+    @Option(help: "Requests in flight at once.")
+    var concurrency: Int?
+    @Option(help: "Requests per minute.")
+    var rpm: Int?
+    @Option(help: "Tokens per minute (prompt estimate + max_tokens).")
+    var tpm: Int?
+    @Option(help: "max_tokens for every stage.")
+    var maxTokens: Int?
+    @Option(help: "Sampling temperature (default: 1.0).")
+    var temperature: Double?
+    @Option(help: "Nucleus sampling top_p (default: 0.9).")
+    var topP: Double?
+    @Option(help: "Stop sending once this many US dollars are spent (exit code 3).")
+    var maxCost: Double?
+    @Flag(help: "Ask again for items whose earlier answers were quarantined.")
+    var retryQuarantined = false
+
+    func validate() throws {
+        if let provider, !["openai", "offline"].contains(provider) {
+            throw ValidationError("--provider must be openai or offline, not \"\(provider)\"")
+        }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func apply(to config: inout JanusConfig) {
+        if let provider { config.client.provider = provider }
+        if let baseURL { config.client.baseURL = baseURL }
+        if let model { config.client.model = model }
+        if let apiKeyEnv { config.client.apiKeyEnv = apiKeyEnv }
+        if let concurrency { config.client.concurrency = concurrency }
+        if let rpm { config.client.requestsPerMinute = rpm }
+        if let tpm { config.client.tokensPerMinute = tpm }
+        if let maxCost { config.client.maxCost = maxCost }
+        if let temperature { config.generation.temperature = temperature }
+        if let topP { config.generation.topP = topP }
+        if let maxTokens { for stage in Stage.allCases { config.generation.maxTokens[stage.rawValue] = maxTokens } }
+        if retryQuarantined { config.generation.retryQuarantined = true }
+    }
+}
+
+/// Ingest options.
+struct SourceOptions: ParsableArguments {
+    @Option(name: .customLong("source"), help: "A source as PRESET=PATH (nectar, openhermes, ultrafeedback, arena, dsp, jsonl); repeatable.")
+    var sources: [String] = []
+    @Option(name: .customLong("quota"), help: "Instructions to sample from a source, as PRESET=N; repeatable.")
+    var quotas: [String] = []
+    @Option(help: "Fill up to this many instructions in all (from the fill source).")
+    var total: Int?
+    @Option(help: "jsonl preset: the dotted path of the instruction field.")
+    var promptField: String?
+    @Option(help: "jsonl preset: the dotted path of the original-source field.")
+    var originField: String?
+    @Option(help: "jsonl preset: the main_source to record (default: the file name).")
+    var mainSource: String?
+    @Flag(help: "Stop at the first bad line instead of skipping and counting it.")
+    var strict = false
+    @Flag(name: .customLong("no-near-dedup"), help: "Keep near duplicates.")
+    var noNearDedup = false
+
+    func apply(to config: inout JanusConfig) throws {
+        if !sources.isEmpty { config.sources = try sources.map { try SourceSpec.parse($0) } }
+        for quota in quotas {
+            let parts = quota.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let n = Int(parts[1]), n >= 0 else {
+                throw ValidationError("--quota expects PRESET=N, got \"\(quota)\"")
+            }
+            config.ingest.quotas[String(parts[0])] = n
+        }
+        if let total { config.ingest.total = total }
+        if let promptField { config.ingest.promptField = promptField }
+        if let originField { config.ingest.originField = originField }
+        if let mainSource { config.ingest.mainSource = mainSource }
+        if strict { config.ingest.strict = true }
+        if noNearDedup { config.ingest.nearDedup = false }
+    }
+}
+
+/// Export options.
+struct ExportOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: "sft, sft-small, dpo, orpo, rm or all; repeatable.")
+    var formats: [String] = []
+    @Option(help: "The output directory (one folder per format), or - for one format's JSONL on stdout.")
+    var out: String?
+    @Option(help: "Records per shard.")
+    var shardSize: Int?
+    @Option(help: "Megabytes per shard at most.")
+    var maxShardMb: Int?
+    @Option(help: "Instructions held out as a test split in every format.")
+    var testSplit: Int?
+
+    func apply(to config: inout JanusConfig) {
+        if !formats.isEmpty { config.export.formats = formats }
+        if let out { config.export.out = out }
+        if let shardSize { config.export.shardSize = shardSize }
+        if let maxShardMb { config.export.maxShardMB = maxShardMb }
+        if let testSplit { config.export.testSplit = testSplit }
+    }
+}
