@@ -1,0 +1,59 @@
+import Testing
+@testable import JanusCore
+
+@Suite struct ConfigTests {
+    @Test func defaultConfigTextLoadsToTheDefaults() throws {
+        let loaded = try ConfigLoader.parse(DefaultConfig.text, file: "janus.yaml")
+        let defaults = JanusConfig()
+        #expect(loaded.seed == defaults.seed)
+        #expect(loaded.client.provider == defaults.client.provider)
+        #expect(loaded.client.model == defaults.client.model)
+        #expect(loaded.ingest.filterPatterns == IngestSettings.paperFilter)
+        #expect(loaded.ingest.quotas == defaults.ingest.quotas)
+        #expect(loaded.generation.maxTokens == defaults.generation.maxTokens)
+        #expect(loaded.generation.temperature == 1.0 && loaded.generation.topP == 0.9)
+        #expect(loaded.export.formats == ["all"])
+    }
+
+    @Test func unknownKeyIsNamedWithFileAndLine() {
+        #expect(throws: ConfigError(file: "cfg/janus.yaml", message: "line 3: `provider.modle` is not a known key (known here: name, base_url, model, api_key_env, concurrency, rpm, tpm, connect_timeout, timeout, max_attempts, max_cost)")) {
+            try ConfigLoader.parse("seed: 1\nprovider:\n  modle: x\n", file: "cfg/janus.yaml")
+        }
+    }
+
+    @Test func wrongTypeIsNamed() {
+        do {
+            _ = try ConfigLoader.parse("generation:\n  variants: three\n", file: "j.yaml")
+            Issue.record("accepted")
+        } catch let error as ConfigError {
+            #expect(error.message == "line 2: `generation.variants` must be a whole number")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func malformedYamlIsOneLine() {
+        do {
+            _ = try ConfigLoader.parse("seed: [1, 2\nprovider: {", file: "bad.yaml")
+            Issue.record("accepted")
+        } catch let error as ConfigError {
+            #expect(error.message.hasPrefix("not valid YAML"))
+            #expect(!error.message.contains("\n"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func sourcePathsAreRelativeToTheFile() throws {
+        let config = try ConfigLoader.parse("sources:\n  - nectar=data/n.jsonl\n  - dsp=/abs/d.csv\n", file: "proj/janus.yaml")
+        #expect(config.sources == [SourceSpec(preset: "nectar", path: "proj/data/n.jsonl"), SourceSpec(preset: "dsp", path: "/abs/d.csv")])
+    }
+
+    @Test func chatURLWithOrWithoutV1() {
+        var settings = ClientSettings()
+        settings.baseURL = "http://127.0.0.1:8000"
+        #expect(settings.chatCompletionsURL == "http://127.0.0.1:8000/v1/chat/completions")
+        settings.baseURL = "http://127.0.0.1:8000/v1/"
+        #expect(settings.chatCompletionsURL == "http://127.0.0.1:8000/v1/chat/completions")
+    }
+}

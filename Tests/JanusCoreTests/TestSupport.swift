@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import JanusCore
+
+extension Tag {
+    @Tag static var endToEnd: Self
+}
+
+/// Paths the tests use.
+enum TestPaths {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let sample = packageRoot.appendingPathComponent("sample")
+
+    /// The janus-data binary next to the test bundle.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("janus-data")
+    }
+
+    /// A new empty directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("janus-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// The result of running the built binary.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the built janus-data binary with `arguments` in `directory`.
+func runJanus(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
+    let binary = TestPaths.binary
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        Issue.record("janus-data is not built at \(binary.path); run `swift build` first")
+        return CommandResult(status: -1, stdout: "", stderr: "")
+    }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes before waiting, so a full pipe never blocks the child.
+    let errData = DispatchQueue.global()
+    nonisolated(unsafe) var stderrData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    errData.async {
+        stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+        stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+/// A scratch store in memory.
+func memoryStore() throws -> CheckpointStore {
+    try CheckpointStore(path: ":memory:")
+}
