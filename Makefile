@@ -28,8 +28,9 @@ demo: build
 	$(BIN) build --config sample/janus.yaml --provider offline --db janus.db --out out
 	@echo "exports:"; ls out/*/
 
-bench: build
-	@echo "benchmarks arrive with the client, ingest and export work (see BENCHMARKS.md)"
+# Prints a table per benchmark (bench/*.bench.sh); results are recorded in BENCHMARKS.md.
+bench: setup
+	bash bench/run.sh
 
 clean:
 	rm -rf .build out janus.db janus.db-wal janus.db-shm
