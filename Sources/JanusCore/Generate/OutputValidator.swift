@@ -2,11 +2,12 @@ import Foundation
 
 /// Checks each stage's answer before it is accepted.
 public struct OutputValidator: Sendable {
-    public var exampleSystemMessages: [String]
     public var systemWordRange = 30...400
+    /// The examples, folded once for the copy check.
+    private let foldedExamples: [String]
 
     public init(exampleSystemMessages: [String]) {
-        self.exampleSystemMessages = exampleSystemMessages
+        foldedExamples = exampleSystemMessages.map { TextNormalizer.identity($0).lowercased() }
     }
 
     /// A system message: non-empty, no JSON or template residue, a sensible length, not a copy
@@ -23,7 +24,7 @@ public struct OutputValidator: Sendable {
             throw InvalidOutput("the system message has \(words) words; write \(systemWordRange.lowerBound) to \(systemWordRange.upperBound)")
         }
         let folded = TextNormalizer.identity(trimmed).lowercased()
-        for example in exampleSystemMessages where folded.contains(TextNormalizer.identity(example).lowercased()) {
+        for example in foldedExamples where folded.contains(example) {
             throw InvalidOutput("the system message copies one of the examples; write a new one")
         }
         return trimmed

@@ -15,6 +15,7 @@ public struct GenerationRunner: Sendable {
     public var stats: RunStats
     /// How many instructions are worked on at once.
     public var width: Int
+    let validator: OutputValidator
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
@@ -28,6 +29,7 @@ public struct GenerationRunner: Sendable {
         self.stages = stages
         self.stats = stats
         self.width = max(1, width)
+        validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
     /// Works through every instruction; returns when nothing more can be done.
@@ -83,7 +85,6 @@ public struct GenerationRunner: Sendable {
     }
 
     func systemsThenRespond(_ instruction: StoredInstruction, _ item: ItemKey, set: PreferenceSet, state: StoredState) async throws {
-        let validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
         let systemsRequest = try requests.systems(instruction, variant: item.variant, preferenceSet: set)
         let system: String
         if let stored = state.output(.systems, item, key: systemsRequest.key) {

@@ -83,9 +83,13 @@ public final class CheckpointStore: @unchecked Sendable {
     }
 }
 
-/// ISO-8601 timestamps for the store (UTC, second precision).
+/// ISO-8601 timestamps for the store (UTC, second precision), without a date formatter per call.
 enum Timestamp {
     static func now() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        var seconds = time_t(Date().timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
