@@ -11,12 +11,12 @@ public struct DatasetStats: Sendable {
     public var rougeByDimension: [String: Double] = [:]
 
     public static func compute(_ workspace: Workspace) throws -> DatasetStats {
-        let (items, _) = try workspace.exportItems()
         var stats = DatasetStats()
         var subdimensions: [String: Set<String>] = [:]
         var preferences = Set<String>()
         var rougeSums: [String: (Double, Int)] = [:]
-        for item in items {
+        var leftOut = LeftOut()
+        try workspace.forEachExportItem(leftOut: &leftOut) { item in
             stats.instructions += 1
             stats.bySource[item.instruction.mainSource, default: 0] += 1
             stats.completeVariants += item.variants.count

@@ -2,26 +2,16 @@ import Foundation
 
 /// The `README.md` dataset card written with each export.
 enum DatasetCard {
-    static func render(_ result: ExportResult, items: [ExportItem], context: ExportContext) -> String {
-        var sources: [String: Int] = [:]
-        var subdimensions: [String: [String: Int]] = [:]
-        for item in items where !item.variants.isEmpty {
-            sources["\(item.instruction.mainSource) / \(item.instruction.originalSource)", default: 0] += 1
-            for variant in item.variants {
-                for preference in variant.preferenceSet.arrayValue ?? [] {
-                    let dimension = preference["dimension"]?.stringValue ?? "?"
-                    let sub = preference["subdimension"]?.stringValue ?? "?"
-                    subdimensions[dimension, default: [:]][sub, default: 0] += 1
-                }
-            }
-        }
+    static func render(_ result: ExportResult, stats: CardStats, leftOut: LeftOut, context: ExportContext) -> String {
+        let sources = stats.sources
+        let subdimensions = stats.subdimensions
         var lines: [String] = [
             "---",
             "configs:",
             "- config_name: default",
             "  data_files:",
         ]
-        for split in result.shards.keys.sorted() {
+        for split in result.splits.map(\.name) {
             lines.append("  - split: \(split)")
             lines.append("    path: \"\(split)-*.jsonl\"")
         }
@@ -39,12 +29,11 @@ enum DatasetCard {
             "| split | files | records |",
             "|---|---|---|",
         ]
-        for split in result.shards.keys.sorted() {
-            let shards = result.shards[split] ?? []
+        for (split, shards) in result.splits {
             lines.append("| \(split) | \(shards.count) | \(shards.reduce(0) { $0 + $1.records }) |")
         }
         lines += ["", "Left out (incomplete items are never exported):", ""]
-        for (reason, count) in context.leftOut { lines.append("- \(reason): \(count)") }
+        for (reason, count) in leftOut.pairs { lines.append("- \(reason): \(count)") }
         lines += ["", "### Instructions per source", "", "| main source / original source | instructions |", "|---|---|"]
         for key in sources.keys.sorted() { lines.append("| \(key) | \(sources[key] ?? 0) |") }
         lines += ["", "### Preferences per dimension and subdimension (top 10 each)", ""]

@@ -8,12 +8,10 @@ public struct ExportContext: Sendable {
     public var templateHashes: [String: String]
     public var sampling: [(String, JSONValue)]
     public var usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)]
-    /// Why items were left out, with counts (incomplete variants, failed, quarantined).
-    public var leftOut: [(String, Int)]
 
     public init(
         seed: Int, model: String, provider: String, templateHashes: [String: String], sampling: [(String, JSONValue)],
-        usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)], leftOut: [(String, Int)]
+        usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)]
     ) {
         self.seed = seed
         self.model = model
@@ -21,7 +19,6 @@ public struct ExportContext: Sendable {
         self.templateHashes = templateHashes
         self.sampling = sampling
         self.usage = usage
-        self.leftOut = leftOut
     }
 }
 
@@ -29,13 +26,15 @@ public struct ExportContext: Sendable {
 public struct ExportResult: Sendable {
     public var format: ExportFormat
     public var directory: String
-    public var shards: [String: [ShardInfo]]
-    public var records: Int { shards.values.joined().reduce(0) { $0 + $1.records } }
+    public var splits: [(name: String, shards: [ShardInfo])]
+    public var records: Int { splits.reduce(0) { $0 + $1.shards.reduce(0) { $0 + $1.records } } }
+    public var files: Int { splits.reduce(0) { $0 + $1.shards.count } }
 }
 
 /// Writes each format into its own directory under `out`: shards, `manifest.json` and a
-/// `README.md` dataset card. Each directory is built beside the target and renamed into
-/// place, so an interrupted export never leaves a partial file under a final name.
+/// `README.md` dataset card. Items are streamed: memory does not grow with the dataset. Each
+/// directory is built beside its target and swapped into place, so an interrupted export never
+/// leaves a partial file under a final name, and exporting over a directory replaces it whole.
 public struct Exporter {
     public var settings: ExportSettings
     public var context: ExportContext
@@ -45,68 +44,79 @@ public struct Exporter {
         self.context = context
     }
 
-    /// The instructions held out as the test split (seeded, `testSplit` of them).
-    func testIDs(_ items: [ExportItem]) -> Set<String> {
+    /// The `testSplit` instructions held out as the test split: the lowest seeded hashes.
+    public func testIDs(_ ids: [String]) -> Set<String> {
         guard settings.testSplit > 0 else { return [] }
-        let ranked = items.sorted {
-            Hashing.sha256Prefix64("\(context.seed)\u{1F}test\u{1F}\($0.instruction.id)")
-                < Hashing.sha256Prefix64("\(context.seed)\u{1F}test\u{1F}\($1.instruction.id)")
-        }
-        return Set(ranked.prefix(settings.testSplit).map(\.instruction.id))
+        let ranked = ids.map { (Hashing.sha256Prefix64("\(context.seed)\u{1F}test\u{1F}\($0)"), $0) }.sorted { $0.0 < $1.0 }
+        return Set(ranked.prefix(settings.testSplit).map(\.1))
     }
 
-    /// Records per split for one format.
-    public func splits(_ format: ExportFormat, _ items: [ExportItem]) -> [(String, [JSONValue])] {
-        let builder = RecordBuilder(seed: context.seed)
-        let test = testIDs(items)
-        var train: [JSONValue] = []
-        var held: [JSONValue] = []
-        for item in items {
-            let records = builder.records(format, item)
-            if test.contains(item.instruction.id) { held += records } else { train += records }
-        }
-        return settings.testSplit > 0 ? [("train", train), ("test", held)] : [("train", train)]
-    }
-
-    public func export(_ items: [ExportItem], formats: [ExportFormat]) throws -> [ExportResult] {
+    /// Exports the items that `items` hands out, in every format at once, in one pass.
+    public func export(
+        formats: [ExportFormat], testIDs: Set<String>, leftOut: () -> LeftOut,
+        items: ((ExportItem) throws -> Void) throws -> Void
+    ) throws -> [ExportResult] {
         let out = URL(fileURLWithPath: settings.out)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        var results: [ExportResult] = []
+        let splitNames = settings.testSplit > 0 ? ["train", "test"] : ["train"]
+        var sinks: [(format: ExportFormat, staging: URL, writers: [String: ShardWriter])] = []
         for format in formats {
-            let target = out.appendingPathComponent(format.rawValue)
             let staging = out.appendingPathComponent(".\(format.rawValue).tmp-\(getpid())")
             try? FileManager.default.removeItem(at: staging)
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-            var shards: [String: [ShardInfo]] = [:]
-            var order: [String] = []
-            for (split, records) in splits(format, items) {
-                let writer = ShardWriter(
+            var writers: [String: ShardWriter] = [:]
+            for split in splitNames {
+                writers[split] = ShardWriter(
                     directory: staging, split: split, shardSize: settings.shardSize, maxBytes: settings.maxShardMB.map { $0 << 20 })
-                shards[split] = try writer.write(records)
-                order.append(split)
             }
-            let result = ExportResult(format: format, directory: target.path, shards: shards)
-            try FileOutput.writeSynced(Data((manifest(result, splitOrder: order).serialized() + "\n").utf8),
-                                       to: staging.appendingPathComponent("manifest.json"))
-            try FileOutput.writeSynced(Data(DatasetCard.render(result, items: items, context: context).utf8),
-                                       to: staging.appendingPathComponent("README.md"))
-            try FileOutput.replaceDirectory(target, with: staging)
+            sinks.append((format, staging, writers))
+        }
+        let builder = RecordBuilder(seed: context.seed)
+        var card = CardStats()
+        do {
+            try items { item in
+                card.add(item)
+                let split = testIDs.contains(item.instruction.id) ? "test" : "train"
+                for sink in sinks {
+                    guard let writer = sink.writers[split] else { continue }
+                    for record in builder.records(sink.format, item) { try writer.append(record) }
+                }
+            }
+        } catch {
+            for sink in sinks { try? FileManager.default.removeItem(at: sink.staging) }
+            throw error
+        }
+        let left = leftOut()
+        var results: [ExportResult] = []
+        for sink in sinks {
+            let target = out.appendingPathComponent(sink.format.rawValue)
+            var splits: [(name: String, shards: [ShardInfo])] = []
+            for split in splitNames {
+                if let writer = sink.writers[split] { splits.append((split, try writer.finish())) }
+            }
+            let result = ExportResult(format: sink.format, directory: target.path, splits: splits)
+            try FileOutput.writeSynced(
+                Data((manifest(result, leftOut: left).serialized() + "\n").utf8), to: sink.staging.appendingPathComponent("manifest.json"))
+            try FileOutput.writeSynced(
+                Data(DatasetCard.render(result, stats: card, leftOut: left, context: context).utf8),
+                to: sink.staging.appendingPathComponent("README.md"))
+            try FileOutput.replaceDirectory(target, with: sink.staging)
             results.append(result)
         }
         return results
     }
 
     /// `manifest.json`: files with records, bytes and sha256; totals; seed; model; templates.
-    func manifest(_ result: ExportResult, splitOrder: [String]) -> JSONValue {
-        let files = splitOrder.flatMap { split in
-            (result.shards[split] ?? []).map { shard -> JSONValue in
+    func manifest(_ result: ExportResult, leftOut: LeftOut) -> JSONValue {
+        let files = result.splits.flatMap { split in
+            split.shards.map { shard -> JSONValue in
                 .object([
-                    ("path", .string(shard.name)), ("split", .string(split)), ("records", .integer(shard.records)),
+                    ("path", .string(shard.name)), ("split", .string(split.name)), ("records", .integer(shard.records)),
                     ("bytes", .integer(shard.bytes)), ("sha256", .string(shard.sha256)),
                 ])
             }
         }
-        let all = result.shards.values.joined()
+        let all = result.splits.flatMap(\.shards)
         return .object([
             ("format", .string(result.format.rawValue)), ("files", .array(files)),
             ("total_records", .integer(all.reduce(0) { $0 + $1.records })),
@@ -114,24 +124,24 @@ public struct Exporter {
             ("seed", .integer(context.seed)), ("provider", .string(context.provider)), ("model", .string(context.model)),
             ("prompt_templates", .object(context.templateHashes.keys.sorted().map { ($0, .string(context.templateHashes[$0] ?? "")) })),
             ("sampling", .object(context.sampling)),
-            ("left_out", .object(context.leftOut.map { ($0.0, .integer($0.1)) })),
+            ("left_out", .object(leftOut.pairs.map { ($0.0, .integer($0.1)) })),
         ])
     }
+}
 
-    /// Writes one format's train records to standard output (`--out -`).
-    public func writeToStdout(_ format: ExportFormat, _ items: [ExportItem]) {
-        let builder = RecordBuilder(seed: context.seed)
-        var buffer = ""
-        for item in items {
-            for record in builder.records(format, item) {
-                buffer += record.serialized()
-                buffer += "\n"
-                if buffer.utf8.count > 1 << 20 {
-                    FileHandle.standardOutput.write(Data(buffer.utf8))
-                    buffer = ""
-                }
+/// What the dataset card counts, gathered while the items stream past.
+struct CardStats {
+    var sources: [String: Int] = [:]
+    var subdimensions: [String: [String: Int]] = [:]
+
+    mutating func add(_ item: ExportItem) {
+        guard !item.variants.isEmpty else { return }
+        sources["\(item.instruction.mainSource) / \(item.instruction.originalSource)", default: 0] += 1
+        for variant in item.variants {
+            for preference in variant.preferenceSet.arrayValue ?? [] {
+                let dimension = preference["dimension"]?.stringValue ?? "?"
+                subdimensions[dimension, default: [:]][preference["subdimension"]?.stringValue ?? "?", default: 0] += 1
             }
         }
-        FileHandle.standardOutput.write(Data(buffer.utf8))
     }
 }

@@ -1,3 +1,5 @@
+import CSystem
+import Crypto
 import Foundation
 
 /// What one written shard holds.
@@ -8,47 +10,88 @@ public struct ShardInfo: Sendable, Hashable {
     public var sha256: String
 }
 
-/// Writes JSONL records into shards of at most `shardSize` records (or `maxBytes`), named
-/// `<split>-00000-of-000NN.jsonl` once the count is known, each fsynced.
-public struct ShardWriter {
-    public var directory: URL
-    public var split: String
-    public var shardSize: Int
-    public var maxBytes: Int?
+/// Streams JSONL records into shards of at most `shardSize` records (or `maxBytes` bytes),
+/// hashing as it writes. Shards are written under part names and renamed to
+/// `<split>-00000-of-000NN.jsonl` by `finish()`, once their number is known; each is fsynced.
+final class ShardWriter {
+    let directory: URL
+    let split: String
+    let shardSize: Int
+    let maxBytes: Int?
+    private var finished: [(part: URL, records: Int, bytes: Int, sha256: String)] = []
+    private var handle: FileHandle?
+    private var part: URL?
+    private var hasher = SHA256()
+    private var records = 0
+    private var bytes = 0
+    private var buffer: [UInt8] = []
 
-    public init(directory: URL, split: String, shardSize: Int, maxBytes: Int?) {
+    init(directory: URL, split: String, shardSize: Int, maxBytes: Int?) {
         self.directory = directory
         self.split = split
         self.shardSize = max(1, shardSize)
         self.maxBytes = maxBytes
+        buffer.reserveCapacity(1 << 20)
     }
 
-    /// Writes `records`; an empty split still gets one empty shard so loaders find the split.
-    public func write(_ records: [JSONValue]) throws -> [ShardInfo] {
-        var shards: [[UInt8]] = [[]]
-        var counts: [Int] = [0]
-        for record in records {
-            var line = Array(record.serialized().utf8)
-            line.append(0x0A)
-            let full = counts[counts.count - 1] >= shardSize
-                || (maxBytes.map { shards[shards.count - 1].count + line.count > $0 && counts[counts.count - 1] > 0 } ?? false)
-            if full {
-                shards.append([])
-                counts.append(0)
-            }
-            shards[shards.count - 1].append(contentsOf: line)
-            counts[counts.count - 1] += 1
+    /// Appends one record as a line.
+    func append(_ record: JSONValue) throws {
+        var line: [UInt8] = []
+        line.reserveCapacity(4096)
+        record.write(to: &line)
+        line.append(0x0A)
+        if handle != nil, records >= shardSize || (maxBytes.map { bytes + line.count > $0 } ?? false) {
+            try closeShard()
         }
-        let total = shards.count
-        var infos: [ShardInfo] = []
-        for (index, bytes) in shards.enumerated() {
+        if handle == nil { try openShard() }
+        buffer.append(contentsOf: line)
+        records += 1
+        bytes += line.count
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func openShard() throws {
+        let url = directory.appendingPathComponent(".\(split)-part-\(finished.count)")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        handle = try FileHandle(forWritingTo: url)
+        part = url
+        hasher = SHA256()
+        records = 0
+        bytes = 0
+    }
+
+    private func flush() throws {
+        guard let handle, !buffer.isEmpty else { return }
+        let data = Data(buffer)
+        hasher.update(data: data)
+        try handle.write(contentsOf: data)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func closeShard() throws {
+        guard let handle, let part else { return }
+        try flush()
+        try handle.synchronize()
+        try handle.close()
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        finished.append((part, records, bytes, digest))
+        self.handle = nil
+        self.part = nil
+    }
+
+    /// Closes the last shard and gives every shard its final name. A split with no records
+    /// still gets one empty shard, so loaders find the split.
+    func finish() throws -> [ShardInfo] {
+        if handle == nil && finished.isEmpty { try openShard() }
+        try closeShard()
+        let total = finished.count
+        return try finished.enumerated().map { index, shard in
             let name = String(format: "%@-%05d-of-%05d.jsonl", split, index, total)
-            let url = directory.appendingPathComponent(name)
-            let data = Data(bytes)
-            try FileOutput.writeSynced(data, to: url)
-            infos.append(ShardInfo(name: name, records: counts[index], bytes: bytes.count, sha256: Hashing.sha256Hex(data)))
+            try FileManager.default.moveItem(at: shard.part, to: directory.appendingPathComponent(name))
+            return ShardInfo(name: name, records: shard.records, bytes: shard.bytes, sha256: shard.sha256)
         }
-        return infos
     }
 }
 
@@ -64,16 +107,23 @@ public enum FileOutput {
         try handle.synchronize()
     }
 
-    /// Replaces `target` by `staging` in one rename (the old one is removed after).
+    /// Puts `staging` in the place of `target`. Where `target` exists the two are exchanged in
+    /// one `renameat2(RENAME_EXCHANGE)`, so a reader sees the old directory or the new one,
+    /// never neither; the old one is then removed.
     public static func replaceDirectory(_ target: URL, with staging: URL) throws {
         let fm = FileManager.default
-        if fm.fileExists(atPath: target.path) {
-            let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
-            try fm.moveItem(at: target, to: old)
+        guard fm.fileExists(atPath: target.path) else {
             try fm.moveItem(at: staging, to: target)
-            try fm.removeItem(at: old)
-        } else {
-            try fm.moveItem(at: staging, to: target)
+            return
         }
+        if janus_rename_exchange(staging.path, target.path) == 0 {
+            try fm.removeItem(at: staging)
+            return
+        }
+        // A file system without RENAME_EXCHANGE: two renames.
+        let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
+        try fm.moveItem(at: target, to: old)
+        try fm.moveItem(at: staging, to: target)
+        try fm.removeItem(at: old)
     }
 }

@@ -49,14 +49,15 @@ public struct PipelineStatus: Sendable {
 
     /// Walks every item through the stages.
     public static func compute(store: CheckpointStore, requests: StageRequests, variants: Int) throws -> PipelineStatus {
-        let walker = ItemWalker(requests: requests, variants: variants, state: try StoredState.load(from: store))
-        let instructions = try store.instructions()
-        var status = PipelineStatus(instructions: instructions.count, variants: variants)
-        for stage in Stage.allCases { status.stages[stage] = Counts(total: instructions.count * variants) }
-        for instruction in instructions {
+        let walker = ItemWalker(requests: requests, variants: variants)
+        var status = PipelineStatus(instructions: 0, variants: variants)
+        for stage in Stage.allCases { status.stages[stage] = Counts() }
+        try store.forEachInstruction { instruction, state in
+            status.instructions += 1
             for variant in 0..<variants {
-                for (stage, state) in try walker.walk(instruction, variant: variant) {
-                    status.stages[stage]?.add(state)
+                for (stage, itemState) in try walker.walk(instruction, variant: variant, state: state) {
+                    status.stages[stage]?.total += 1
+                    status.stages[stage]?.add(itemState)
                 }
             }
         }

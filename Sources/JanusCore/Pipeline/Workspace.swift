@@ -76,24 +76,44 @@ public final class Workspace: @unchecked Sendable {
         try PipelineStatus.compute(store: store, requests: stageRequests, variants: config.generation.variants)
     }
 
-    /// Exports the completed items in the given formats (into `config.export.out`).
+    /// Exports the completed items in the given formats (into `settings.out`), streaming.
     public func export(formats: [ExportFormat], settings: ExportSettings) throws -> [ExportResult] {
-        let (items, leftOut) = try exportItems()
-        return try Exporter(settings: settings, context: try exportContext(leftOut: leftOut)).export(items, formats: formats)
+        let exporter = Exporter(settings: settings, context: try exportContext())
+        var leftOut = LeftOut()
+        return try exporter.export(
+            formats: formats, testIDs: exporter.testIDs(Array(try store.instructionIDs())), leftOut: { leftOut }
+        ) { visit in
+            try forEachExportItem(leftOut: &leftOut, visit)
+        }
     }
 
-    /// One format's records on standard output.
+    /// One format's train records on standard output, streamed.
     public func exportToStdout(format: ExportFormat) throws {
-        let (items, leftOut) = try exportItems()
-        Exporter(settings: config.export, context: try exportContext(leftOut: leftOut)).writeToStdout(format, items)
+        let builder = RecordBuilder(seed: config.seed)
+        var leftOut = LeftOut()
+        var buffer: [UInt8] = []
+        try forEachExportItem(leftOut: &leftOut) { item in
+            for record in builder.records(format, item) {
+                record.write(to: &buffer)
+                buffer.append(0x0A)
+            }
+            if buffer.count > 1 << 20 {
+                FileHandle.standardOutput.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(Data(buffer))
     }
 
-    func exportItems() throws -> (items: [ExportItem], leftOut: [(String, Int)]) {
-        let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants, state: try StoredState.load(from: store))
-        return try walker.exportItems(try store.instructions())
+    /// Every instruction with its completed variants, in position order, one at a time.
+    public func forEachExportItem(leftOut: inout LeftOut, _ visit: (ExportItem) throws -> Void) throws {
+        let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants)
+        try store.forEachInstruction { instruction, state in
+            try visit(try walker.exportItem(instruction, state: state, leftOut: &leftOut))
+        }
     }
 
-    func exportContext(leftOut: [(String, Int)]) throws -> ExportContext {
+    func exportContext() throws -> ExportContext {
         var sampling: [(String, JSONValue)] = []
         if let t = config.generation.temperature { sampling.append(("temperature", .number(t))) }
         if let p = config.generation.topP { sampling.append(("top_p", .number(p))) }
@@ -104,6 +124,6 @@ public final class Workspace: @unchecked Sendable {
         return ExportContext(
             seed: config.seed, model: config.client.model, provider: config.client.provider,
             templateHashes: Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, templates[$0].hash) }),
-            sampling: sampling, usage: try store.usageTotals(), leftOut: leftOut)
+            sampling: sampling, usage: try store.usageTotals())
     }
 }

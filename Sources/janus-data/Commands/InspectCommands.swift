@@ -77,8 +77,7 @@ struct ExportCommand: JanusCommand {
 func exportFormats(_ workspace: Workspace, config: JanusConfig) throws {
     let results = try workspace.export(formats: try ExportFormat.parse(config.export.formats), settings: config.export)
     for result in results {
-        let files = result.shards.values.reduce(0) { $0 + $1.count }
-        Console.info("export \(result.format.rawValue): \(result.records) records in \(files) file(s) under \(result.directory)")
+        Console.info("export \(result.format.rawValue): \(result.records) records in \(result.files) file(s) under \(result.directory)")
     }
 }
 
