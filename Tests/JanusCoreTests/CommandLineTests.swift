@@ -34,6 +34,11 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("out/sft/manifest.json"), encoding: .utf8) == manifest)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted() == firstExport)
 
+        // Users load these with Hugging Face datasets; so does this test.
+        let loaded = try runProgram("/usr/bin/env", ["python3", TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "out"], in: dir)
+        #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
+        #expect(loaded.stdout.hasPrefix("OK: 1281 rows"), "\(loaded.stdout)")
+
         let status = try runJanus(["status", "--db", "j.db", "--json"], in: dir)
         #expect(status.status == 0)
         let stages = try JSONParser.parse(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["stages"]

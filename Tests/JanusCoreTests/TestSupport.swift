@@ -38,8 +38,13 @@ func runJanus(_ arguments: [String], in directory: URL, environment: [String: St
         Issue.record("janus-data is not built at \(binary.path); run `swift build` first")
         return CommandResult(status: -1, stdout: "", stderr: "")
     }
+    return try runProgram(binary.path, arguments, in: directory, environment: environment)
+}
+
+/// Runs any program and collects its output and exit status.
+func runProgram(_ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment

@@ -99,7 +99,7 @@ public struct OfflineProvider: ChatClient {
             2. The details: each step follows from the one before, with an example where it helps.
             3. The caveats: what could go wrong, and how to check the result.
 
-            (Written under the guidance: "\(stance.prefix(120))".)
+            (Written under the guidance: "\(stance)".)
             """
     }
 }
