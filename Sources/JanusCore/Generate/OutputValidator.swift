@@ -13,7 +13,7 @@ public struct OutputValidator: Sendable {
     /// A system message: non-empty, no JSON or template residue, a sensible length, not a copy
     /// of one of the examples.
     public func systemMessage(_ text: String) throws(InvalidOutput) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace()
         guard !trimmed.isEmpty else { throw InvalidOutput("the system message is empty") }
         if trimmed.contains("{{") || trimmed.contains("}}") { throw InvalidOutput("the system message holds template placeholders") }
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") || trimmed.contains("```") {
@@ -32,7 +32,7 @@ public struct OutputValidator: Sendable {
 
     /// A gold response: non-empty.
     public func response(_ text: String) throws(InvalidOutput) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace()
         guard !trimmed.isEmpty else { throw InvalidOutput("the response is empty") }
         return trimmed
     }

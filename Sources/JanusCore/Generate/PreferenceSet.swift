@@ -7,10 +7,14 @@ public enum Dimension: String, CaseIterable, Sendable, Codable {
 
     /// Reads the names models really write ("Background Knowledge", "background-knowledge").
     public init?(loose: String) {
+        if let exact = Dimension(rawValue: loose) {
+            self = exact
+            return
+        }
         let folded = loose.lowercased()
             .replacingOccurrences(of: "-", with: "_")
             .replacingOccurrences(of: " ", with: "_")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmedWhitespace()
         self.init(rawValue: folded)
     }
 }

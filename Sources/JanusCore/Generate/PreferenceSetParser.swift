@@ -36,7 +36,7 @@ public enum PreferenceSetParser {
     /// The first JSON value in the text: the whole text, a fenced block, or the outermost
     /// bracketed span.
     static func extractJSON(from text: String) -> JSONValue? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace()
         if let value = try? JSONParser.parse(trimmed) { return value }
         if let fenceStart = trimmed.range(of: "```") {
             let afterFence = trimmed[fenceStart.upperBound...]
@@ -91,7 +91,7 @@ public enum PreferenceSetParser {
                     guard let s = v.stringValue else {
                         throw InvalidOutput("preference \(index + 1): field `\(name)` is a \(v.typeName), not a string")
                     }
-                    let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let trimmed = s.trimmedWhitespace()
                     guard !trimmed.isEmpty else { throw InvalidOutput("preference \(index + 1): field `\(name)` is empty") }
                     return trimmed
                 }

@@ -58,7 +58,7 @@ public struct PromptTemplate: Sendable, Hashable {
         var names: [String] = []
         var parsed: [(String, [Segment])] = []
         for (role, lines) in bodies {
-            let body = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = lines.joined(separator: "\n").trimmedWhitespace()
             let segments = try Self.segments(body, source: source)
             for case let .placeholder(name) in segments where !names.contains(name) { names.append(name) }
             parsed.append((role, segments))

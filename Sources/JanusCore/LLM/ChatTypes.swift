@@ -86,7 +86,14 @@ public struct ChatRequest: Sendable, Hashable {
     /// The API key and the host are not part of it: the same request to a moved server is the
     /// same request.
     public func key(provider: String) -> String {
-        Hashing.sha256Hex(provider + "\n" + wireBody().serialized() + "\n" + keySalt)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8192)
+        bytes.append(contentsOf: provider.utf8)
+        bytes.append(0x0A)
+        wireBody().write(to: &bytes)
+        bytes.append(0x0A)
+        bytes.append(contentsOf: keySalt.utf8)
+        return Hashing.sha256Hex(bytes)
     }
 }
 

@@ -15,6 +15,12 @@ public struct LeftOut: Sendable, Hashable {
     public var quarantined = 0
     public var notGenerated = 0
 
+    public mutating func add(_ other: LeftOut) {
+        failed += other.failed
+        quarantined += other.quarantined
+        notGenerated += other.notGenerated
+    }
+
     public var pairs: [(String, Int)] {
         [("variants failed", failed), ("variants quarantined", quarantined), ("variants not yet generated", notGenerated)]
     }
@@ -43,6 +49,11 @@ public struct ItemWalker: Sendable {
 
     /// The three stage states of one item.
     public func walk(_ instruction: StoredInstruction, variant: Int, state: StoredState) throws -> [(Stage, ItemState)] {
+        try walkWithSet(instruction, variant: variant, state: state).states
+    }
+
+    /// The stage states, and the parsed preference set where expand is done.
+    func walkWithSet(_ instruction: StoredInstruction, variant: Int, state: StoredState) throws -> (states: [(Stage, ItemState)], set: PreferenceSet?) {
         let item = ItemKey(instruction.id, variant)
         let expand = classify(.expand, item, try requests.expand(instruction, variant: variant), state)
         var set: PreferenceSet?
@@ -53,17 +64,15 @@ public struct ItemWalker: Sendable {
         if case let .done(text) = systems { system = text }
         let respond = classify(
             .respond, item, try system.map { try requests.respond(instruction, variant: variant, systemMessage: $0) }, state)
-        return [(.expand, expand), (.systems, systems), (.respond, respond)]
+        return ([(.expand, expand), (.systems, systems), (.respond, respond)], set)
     }
 
     /// One instruction with its completed variants; what is incomplete is added to `leftOut`.
     public func exportItem(_ instruction: StoredInstruction, state: StoredState, leftOut: inout LeftOut) throws -> ExportItem {
         var done: [ExportItem.Variant] = []
         for variant in 0..<variants {
-            let states = try walk(instruction, variant: variant, state: state)
-            if case let .done(setText) = states[0].1, case let .done(system) = states[1].1,
-                case let .done(response) = states[2].1, let set = try? PreferenceSetParser.parse(setText)
-            {
+            let (states, parsed) = try walkWithSet(instruction, variant: variant, state: state)
+            if let set = parsed, case let .done(system) = states[1].1, case let .done(response) = states[2].1 {
                 done.append(ExportItem.Variant(index: variant, preferenceSet: set.json, system: system, response: response))
                 continue
             }

@@ -105,12 +105,28 @@ public final class Workspace: @unchecked Sendable {
         FileHandle.standardOutput.write(Data(buffer))
     }
 
-    /// Every instruction with its completed variants, in position order, one at a time.
+    /// Every instruction with its completed variants, in position order. The store is read
+    /// one batch at a time (memory stays flat) and each batch is checked on every core.
     public func forEachExportItem(leftOut: inout LeftOut, _ visit: (ExportItem) throws -> Void) throws {
         let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants)
-        try store.forEachInstruction { instruction, state in
-            try visit(try walker.exportItem(instruction, state: state, leftOut: &leftOut))
+        var batch: [(StoredInstruction, StoredState)] = []
+        func drain() throws {
+            let results = try ParallelMap.map(batch) { entry -> (ExportItem, LeftOut) in
+                var left = LeftOut()
+                let item = try walker.exportItem(entry.0, state: entry.1, leftOut: &left)
+                return (item, left)
+            }
+            batch.removeAll(keepingCapacity: true)
+            for (item, left) in results {
+                leftOut.add(left)
+                try visit(item)
+            }
         }
+        try store.forEachInstruction { instruction, state in
+            batch.append((instruction, state))
+            if batch.count >= 512 { try drain() }
+        }
+        try drain()
     }
 
     func exportContext() throws -> ExportContext {

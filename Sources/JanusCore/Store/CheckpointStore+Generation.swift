@@ -51,15 +51,20 @@ extension CheckpointStore {
         }
     }
 
-    /// Keeps a paid-for answer under its request key, committed at once.
+    /// Keeps a paid-for answer under its request key, committed at once. The request is kept
+    /// as its parameters and a hash of its messages, not the messages themselves: they can be
+    /// rebuilt from the templates and seeds, and would triple the size of the store.
     public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double) throws {
+        var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
+        summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
+        summary.append(("messages", .integer(request.messages.count)))
         try locked {
             try db.run("""
                 INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
                     prompt_tokens, completion_tokens, usage_estimated, cost, created_at)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?)
                 """, [
-                .text(key), .text(request.purpose), .text(request.model), .text(request.wireBody().serialized()),
+                .text(key), .text(request.purpose), .text(request.model), .text(JSONValue.object(summary).serialized()),
                 .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
                 .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost),
                 .text(Timestamp.now()),

@@ -12,6 +12,10 @@ public enum Hashing {
         hex(SHA256.hash(data: data))
     }
 
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+    }
+
     /// The first 8 bytes of SHA-256, as a number: seeds for per-item generators.
     public static func sha256Prefix64(_ text: String) -> UInt64 {
         let digest = SHA256.hash(data: Data(text.utf8))
