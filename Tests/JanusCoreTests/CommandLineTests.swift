@@ -65,6 +65,22 @@ import Testing
         #expect(root["stages"]?["respond"]?["pending"]?.intValue == n)
     }
 
+    @Test func planCountsWhatBuildThenSends() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let config = TestPaths.sample.appendingPathComponent("janus.yaml").path
+        #expect(try runJanus(["ingest", "--config", config, "--db", "j.db"], in: dir).status == 0)
+        let plan = try runJanus(["plan", "--config", config, "--db", "j.db", "--provider", "offline", "--json"], in: dir)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let planned = try JSONParser.parse(plan.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let build = try runJanus(["build", "--config", config, "--db", "j.db", "--provider", "offline", "--no-export", "--json"], in: dir)
+        #expect(build.status == 0, "\(build.stderr)")
+        let sent = try JSONParser.parse(build.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        for stage in ["expand", "systems", "respond"] {
+            #expect(planned["stages"]?[stage]?["requests"]?.intValue == sent["stages"]?[stage]?["new"]?.intValue, "\(stage)")
+        }
+        #expect(planned["total_requests"]?.intValue == sent["requests_sent"]?.intValue)
+    }
+
     @Test func unknownFlagIsAUsageError() throws {
         let result = try runJanus(["status", "--frobnicate"], in: try TestPaths.temporaryDirectory())
         #expect(result.status == 2)
