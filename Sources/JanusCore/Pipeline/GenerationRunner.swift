@@ -32,24 +32,33 @@ public struct GenerationRunner: Sendable {
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
-    /// Works through every instruction; returns when nothing more can be done.
-    public func run(_ instructions: [StoredInstruction]) async throws {
-        let state = try StoredState.load(from: store)
+    /// Works through every stored instruction, a page at a time so that memory does not grow
+    /// with the store; returns when nothing more can be done.
+    public func run() async throws {
+        let count = try store.instructionCount()
         for stage in Stage.allCases {
-            stats.update(stage) { $0.total = instructions.count * settings.variants }
+            stats.update(stage) { $0.total = count * settings.variants }
+        }
+        var queue: [(StoredInstruction, StoredState)] = []
+        var cursor = -1
+        var exhausted = false
+        func next() throws -> (StoredInstruction, StoredState)? {
+            if queue.isEmpty && !exhausted {
+                queue = try store.instructionPage(after: cursor, limit: max(64, width * 2))
+                queue.reverse()
+                if let last = queue.first { cursor = last.0.position } else { exhausted = true }
+            }
+            return queue.popLast()
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            while next < instructions.count && next < width {
-                let instruction = instructions[next]
+            var inFlight = 0
+            while inFlight < width, let (instruction, state) = try next() {
                 group.addTask { try await self.process(instruction, state: state) }
-                next += 1
+                inFlight += 1
             }
             while try await group.next() != nil {
-                if next < instructions.count {
-                    let instruction = instructions[next]
+                if let (instruction, state) = try next() {
                     group.addTask { try await self.process(instruction, state: state) }
-                    next += 1
                 }
             }
         }

@@ -12,7 +12,7 @@ public final class ProgressReporter: @unchecked Sendable {
     public init(stats: RunStats, interactive: Bool = isatty(STDERR_FILENO) == 1) {
         self.stats = stats
         self.interactive = interactive
-        interval = interactive ? 0.5 : 10
+        interval = interactive ? 0.5 : 5
     }
 
     public func start() {

@@ -1,4 +1,5 @@
-/// A snapshot of what the store holds for the generation stages, loaded once per run.
+/// What the store holds for the generation stages: for one instruction (as the runner, status
+/// and export read it) or for the whole store.
 public struct StoredState: Sendable {
     public var results: [Stage: [ItemKey: StageResult]]
     public var failures: [Stage: [ItemKey: StageFailure]]

@@ -64,7 +64,7 @@ public final class Workspace: @unchecked Sendable {
             store: store, client: client, requests: stageRequests, settings: config.generation,
             price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency))
         do {
-            try await runner.run(try store.instructions())
+            try await runner.run()
             try store.finishRun(id: runID, status: stats.stopReason == nil ? "done" : "stopped", summary: RunSummary(stats: stats).json.serialized())
         } catch {
             try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
