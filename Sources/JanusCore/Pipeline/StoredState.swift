@@ -1,18 +1,8 @@
-/// What the store holds for the generation stages: for one instruction (as the runner, status
-/// and export read it) or for the whole store.
+/// What the store holds for one instruction's generation stages, as the runner, status and
+/// export read it.
 public struct StoredState: Sendable {
     public var results: [Stage: [ItemKey: StageResult]]
     public var failures: [Stage: [ItemKey: StageFailure]]
-
-    public static func load(from store: CheckpointStore) throws -> StoredState {
-        var results: [Stage: [ItemKey: StageResult]] = [:]
-        var failures: [Stage: [ItemKey: StageFailure]] = [:]
-        for stage in Stage.allCases {
-            results[stage] = try store.stageResults(stage: stage.rawValue)
-            failures[stage] = try store.failures(stage: stage.rawValue)
-        }
-        return StoredState(results: results, failures: failures)
-    }
 
     /// The stored output of `item` at `stage` if it was made from the request with `key`.
     public func output(_ stage: Stage, _ item: ItemKey, key: String) -> String? {
