@@ -81,6 +81,18 @@ import Testing
         #expect(planned["total_requests"]?.intValue == sent["requests_sent"]?.intValue)
     }
 
+    @Test func secondWriterIsRefusedNamingTheFirst() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        #expect(try runJanus(["ingest", "--db", "j.db", "--source", "dsp=\(TestPaths.sample.path)/dsp.csv"], in: dir).status == 0)
+        let held = try RunLock(storePath: dir.appendingPathComponent("j.db").path, command: "build")
+        let second = try runJanus(["expand", "--db", "j.db", "--provider", "offline"], in: dir)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("is in use by `janus-data build` (pid \(getpid())"), "\(second.stderr)")
+        // Readers are not blocked.
+        #expect(try runJanus(["status", "--db", "j.db"], in: dir).status == 0)
+        withExtendedLifetime(held) {}
+    }
+
     @Test func unknownFlagIsAUsageError() throws {
         let result = try runJanus(["status", "--frobnicate"], in: try TestPaths.temporaryDirectory())
         #expect(result.status == 2)

@@ -7,9 +7,24 @@ public final class Workspace: @unchecked Sendable {
     public let store: CheckpointStore
     public let seeds: SeedLibrary
     public let templates: PromptTemplates
+    /// Held by commands that write to the store, for as long as the workspace lives.
+    let lock: RunLock?
 
-    public init(config: JanusConfig) throws {
+    /// Opens the store; `writer` names a command that will write to it and so must hold the
+    /// store's run lock (a second writer is refused with the name of the first).
+    public init(config: JanusConfig, writer: String? = nil) throws {
         self.config = config
+        if let writer, config.db != ":memory:" {
+            if !FileManager.default.fileExists(atPath: config.db) {
+                let dir = (config.db as NSString).deletingLastPathComponent
+                if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                    throw StoreError.cannotOpen(path: config.db, reason: "directory \(dir) does not exist")
+                }
+            }
+            lock = try RunLock(storePath: config.db, command: writer)
+        } else {
+            lock = nil
+        }
         store = try CheckpointStore(path: config.db)
         seeds = try SeedLibrary.load(directory: config.generation.seedsDirectory.map { URL(fileURLWithPath: $0) })
         templates = try PromptTemplates.load(directory: config.generation.promptsDirectory)

@@ -20,8 +20,8 @@ struct BuildCommand: JanusCommand {
         llm.apply(to: &config)
         try sources.apply(to: &config)
         export.apply(to: &config)
-        if !config.sources.isEmpty { try ingest(config, json: false) }
-        let workspace = try Workspace(config: config)
+        let workspace = try Workspace(config: config, writer: "build")
+        if !config.sources.isEmpty { try ingest(config, into: workspace, json: false) }
         guard try workspace.store.instructionCount() > 0 else {
             throw ArgumentParser.ValidationError("the store \(config.db) holds no instructions: give --source PRESET=PATH or list sources in janus.yaml")
         }

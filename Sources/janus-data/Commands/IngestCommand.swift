@@ -26,11 +26,11 @@ struct IngestCommand: JanusCommand {
 
 /// Checks that every source exists before reading any, then ingests and prints the summary.
 @discardableResult
-func ingest(_ config: JanusConfig, json: Bool) throws -> IngestSummary {
+func ingest(_ config: JanusConfig, into existing: Workspace? = nil, json: Bool) throws -> IngestSummary {
     for source in config.sources where !FileManager.default.fileExists(atPath: source.path) {
         throw IngestError.cannotRead(path: source.path, reason: "no such file (source \(source.preset))")
     }
-    let workspace = try Workspace(config: config)
+    let workspace = try existing ?? Workspace(config: config, writer: "ingest")
     let summary = try workspace.ingest(config.sources)
     Console.info(summary.table)
     Console.info("added \(summary.added) instructions to \(config.db)")

@@ -34,5 +34,5 @@ struct RespondCommand: JanusCommand {
 func runStage(_ stage: Stage, _ global: GlobalOptions, _ llm: LLMOptions, _ json: Bool) async throws -> Int32 {
     var config = try global.resolve()
     llm.apply(to: &config)
-    return try await runStages(try Workspace(config: config), stages: [stage], json: json)
+    return try await runStages(try Workspace(config: config, writer: stage.rawValue), stages: [stage], json: json)
 }
