@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import hashlib
 import json
+import os
 import random
 import resource
 import socket
@@ -239,6 +240,8 @@ async def main():
     parser.add_argument("--retry-after", default="1", help="Retry-After header value for 429")
     parser.add_argument("--retry-after-ms", default=None, help="retry-after-ms header value for 429")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="exit when stdin closes (the parent test process went away)")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
@@ -248,7 +251,12 @@ async def main():
                                         backlog=4096, limit=1 << 24)
     print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
-        await server.serve_forever()
+        if args.exit_on_stdin_eof:
+            await server.start_serving()
+            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.buffer.read)
+            os._exit(0)  # at once: no cancelled handlers, no wait for the executor thread
+        else:
+            await server.serve_forever()
 
 
 if __name__ == "__main__":
