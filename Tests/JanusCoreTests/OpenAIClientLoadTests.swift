@@ -48,3 +48,25 @@ import Testing
         #expect(client.currentConcurrency < 8)
     }
 }
+
+/// The rpm budget end to end: recorded start times, never wall-clock assertions.
+@Suite struct OpenAIClientRateTests {
+    @Test func requestsPerMinuteSpacesStarts() async throws {
+        let server = try await TestChatServer.start()
+        let recorder = CollectingRecorder()
+        let client = try ClientFixture.client(
+            ClientFixture.settings(server) { settings in
+                settings.concurrency = 16
+                settings.requestsPerMinute = 1200  // 20 a second, one second of burst
+            }, recorder)
+        await withTaskGroup(of: Void.self) { group in
+            for n in 0..<40 {
+                group.addTask { _ = await ClientFixture.failure(of: client, ClientFixture.request(n)) }
+            }
+        }
+        let starts = recorder.records.map(\.startedAt).sorted()
+        try #require(starts.count == 40)
+        // 21 may start at once (the burst), the other 19 follow at 20 a second.
+        #expect(try #require(starts.last).timeIntervalSince(try #require(starts.first)) >= 0.9)
+    }
+}
