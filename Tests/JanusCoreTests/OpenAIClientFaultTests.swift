@@ -64,6 +64,17 @@ import Testing
         #expect(recorder.records.compactMap(\.usage).count == 2, "a cut-off answer still used tokens")
     }
 
+    @Test func controlEndpointChangesFaultsWhileRunning() async throws {
+        let server = try await TestChatServer.start()
+        let recorder = CollectingRecorder()
+        let client = try ClientFixture.client(ClientFixture.settings(server), recorder)
+        _ = try await client.complete(ClientFixture.request(1))
+        try await server.control(#"{"reset": true, "script": ["500", "truncate"]}"#)
+        _ = try await client.complete(ClientFixture.request(2))
+        #expect(recorder.records.map(\.outcome) == ["ok", "server_error", "truncated", "ok"])
+        #expect(try await server.requestCount() == 3, "counters were reset after the first request")
+    }
+
     @Test func connectionRefusedIsATransportFailure() async throws {
         var settings = ClientSettings()
         settings.baseURL = "http://127.0.0.1:1/v1"

@@ -8,6 +8,7 @@ import Foundation
 /// honour Retry-After, a spending cap, and one `AttemptRecord` per attempt. The API key is
 /// read once from the environment and scrubbed from every message and record.
 public final class OpenAIClient: ChatClient {
+    /// Always `openai`: any OpenAI-compatible server answers the same request the same way.
     public let providerKind = "openai"
     private let settings: ClientSettings
     private let recorder: any AttemptRecorder
@@ -61,6 +62,9 @@ public final class OpenAIClient: ChatClient {
         transport.shutdown()
     }
 
+    /// Sends `request`, retrying transient failures, and returns the first usable answer.
+    /// Fails at once on `.budget` (max_cost reached before it was sent), on 400/401/403/404/422,
+    /// and with the last attempt's error once `maxAttempts` are used up.
     public func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
         try checkBudget()
         let key = request.key(provider: providerKind)
