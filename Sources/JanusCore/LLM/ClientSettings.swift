@@ -21,6 +21,10 @@ public struct ClientSettings: Sendable, Hashable {
     public var lowSpeedBytes: Int = 1
     public var lowSpeedSeconds: Int = 120
     public var maxAttempts: Int = 6
+    /// First retry waits about this long (seconds); each further retry doubles it, with jitter.
+    public var retryBaseDelay: Double = 0.5
+    /// No backoff wait is longer than this (seconds), except where the server's Retry-After asks for more.
+    public var retryMaxDelay: Double = 60
     /// Stop sending new requests once this much has been spent (US dollars).
     public var maxCost: Double?
     /// Price per million tokens, by model name.

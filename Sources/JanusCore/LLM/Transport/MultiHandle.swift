@@ -1,0 +1,56 @@
+import CCurl
+
+/// The libcurl multi handle, owned by this object and cleaned up in `deinit`. It holds the
+/// connection pool that every transfer shares (keep-alive reuse, HTTP/2 multiplexing).
+///
+/// `perform`, `poll`, `add`, `remove` and `nextDone` belong to the transport thread; only
+/// `wakeup` may be called from another thread (libcurl documents it as thread-safe).
+final class MultiHandle: @unchecked Sendable {
+    let raw: UnsafeMutableRawPointer
+
+    init?() {
+        guard CurlGlobal.ensureInitialized(), let handle = curl_multi_init() else { return nil }
+        raw = handle
+        _ = janus_multi_setopt_long(raw, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+    }
+
+    deinit {
+        curl_multi_cleanup(raw)
+    }
+
+    func add(_ easy: EasyHandle) -> Bool {
+        curl_multi_add_handle(raw, easy.raw) == CURLM_OK
+    }
+
+    func remove(_ easy: EasyHandle) {
+        _ = curl_multi_remove_handle(raw, easy.raw)
+    }
+
+    /// Moves every transfer as far as it can go without blocking.
+    func perform() {
+        var running: Int32 = 0
+        _ = curl_multi_perform(raw, &running)
+    }
+
+    /// Waits for socket activity, libcurl's next timer, a `wakeup`, or `timeoutMilliseconds`.
+    func poll(timeoutMilliseconds: Int32) {
+        var ready: Int32 = 0
+        _ = curl_multi_poll(raw, nil, 0, timeoutMilliseconds, &ready)
+    }
+
+    /// Interrupts a `poll` on the transport thread. Thread-safe.
+    func wakeup() {
+        _ = curl_multi_wakeup(raw)
+    }
+
+    /// The next finished transfer: its easy handle and result code.
+    func nextDone() -> (handle: UnsafeMutableRawPointer, result: CURLcode)? {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(raw, &queued) {
+            if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
+                return (easy, message.pointee.data.result)
+            }
+        }
+        return nil
+    }
+}

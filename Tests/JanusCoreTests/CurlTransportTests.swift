@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import JanusCore
+
+/// The transport on its own: many transfers at once, headers, shutdown.
+@Suite struct CurlTransportTests {
+    @Test func manyConcurrentTransfersAllComplete() async throws {
+        let server = try await TestChatServer.start(["--latency", "0.05"])
+        let transport = CurlTransport(expectedConcurrency: 200)
+        let url = server.baseURL + "/chat/completions"
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for n in 0..<200 {
+                let body = Array(#"{"model":"m","messages":[{"role":"user","content":"\#(n)"}]}"#.utf8)
+                group.addTask { (try? await transport.send(HTTPRequest(url: url, body: body)).get().status) ?? -1 }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.count == 200 && statuses.allSatisfy { $0 == 200 })
+        #expect(try await server.requestCount() == 200)
+    }
+
+    @Test func responseHeadersAreCollected() async throws {
+        let server = try await TestChatServer.start(["--script", "429", "--retry-after-ms", "1500"])
+        let transport = CurlTransport()
+        let response = try await transport.send(HTTPRequest(url: server.baseURL + "/chat/completions", body: Array("{}".utf8))).get()
+        #expect(response.status == 429)
+        #expect(response.headers["Retry-After-Ms"] == "1500")
+        #expect(response.headers["content-type"] == "application/json")
+    }
+
+    @Test func shutdownEndsTransfersInFlightAndRefusesNewOnes() async throws {
+        let server = try await TestChatServer.start(["--script", "hang"])
+        let transport = CurlTransport()
+        let url = server.baseURL + "/chat/completions"
+        let hanging = Task { await transport.send(HTTPRequest(url: url, body: Array("{}".utf8))) }
+        while try await server.requestCount() == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        transport.shutdown()
+        await #expect(throws: TransportError.shutDown) { try await hanging.value.get() }
+        await #expect(throws: TransportError.shutDown) { try await transport.send(HTTPRequest(url: url)).get() }
+    }
+}

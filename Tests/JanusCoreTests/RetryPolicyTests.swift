@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import JanusCore
+
+/// Backoff arithmetic, which statuses are retried, adaptive concurrency and the cost meter.
+@Suite struct RetryPolicyTests {
+    let policy = RetryPolicy(maxAttempts: 6, baseDelay: 0.5, maxDelay: 60)
+
+    @Test func backoffDoublesWithJitterAndIsCapped() {
+        #expect(policy.delay(afterAttempt: 1, retryAfter: nil, unit: 0) == 0.25)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: nil, unit: 1) == 0.5)
+        #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unit: 0.5) == 1.5)
+        #expect(policy.delay(afterAttempt: 20, retryAfter: nil, unit: 1) == 60)
+        #expect(policy.delay(afterAttempt: 20, retryAfter: nil, unit: 0) == 30)
+    }
+
+    @Test func retryAfterIsAFloor() {
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 7, unit: 1) == 7)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 0.1, unit: 1) == 0.5)
+    }
+
+    @Test func onlyTransientStatusesAreRetried() {
+        #expect([408, 409, 429, 500, 502, 503, 504].allSatisfy(RetryPolicy.isRetryable(status:)))
+        #expect(![400, 401, 403, 404, 422].contains(where: RetryPolicy.isRetryable(status:)))
+    }
+
+    @Test func burstOf429sHalvesTheLimitOncePerWindow() {
+        var limit = ConcurrencyGate.AdaptiveLimit(maximum: 64)
+        let cuts = [limit.throttled(now: 0), limit.throttled(now: 0.1), limit.throttled(now: 0.2)]
+        #expect(cuts == [false, false, true] && limit.limit == 32)
+        for t in [0.3, 0.4, 0.5, 0.6] { _ = limit.throttled(now: t) }
+        #expect(limit.limit == 32, "the rest of the same burst does not cut again")
+        let lone = limit.throttled(now: 10)
+        #expect(!lone, "a lone 429 is not a burst")
+    }
+
+    @Test func successesGrowTheLimitBack() {
+        var limit = ConcurrencyGate.AdaptiveLimit(maximum: 4)
+        for t in [0.0, 0.1, 0.2] { _ = limit.throttled(now: t) }
+        #expect(limit.limit == 2)
+        _ = limit.succeeded()
+        #expect(limit.limit == 2)
+        _ = limit.succeeded()
+        #expect(limit.limit == 3, "one slot per `limit` successes")
+        for _ in 0..<10 { _ = limit.succeeded() }
+        #expect(limit.limit == 4, "never above the configured concurrency")
+    }
+
+    @Test func gateAdmitsUpToItsLimit() async {
+        let gate = ConcurrencyGate(limit: 2)
+        #expect(await gate.acquire())
+        #expect(await gate.acquire())
+        let third = Task { await gate.acquire() }
+        gate.release()
+        #expect(await third.value)
+    }
+
+    @Test func cancelledWaiterGetsNoSlot() async {
+        let gate = ConcurrencyGate(limit: 1)
+        #expect(await gate.acquire())
+        let waiter = Task { await gate.acquire() }
+        waiter.cancel()
+        #expect(await waiter.value == false)
+    }
+
+    @Test func costMeterPricesByLongestPrefix() {
+        let meter = CostMeter(
+            prices: ["gpt-4o": ModelPrice(prompt: 2.5, completion: 10), "gpt-4o-mini": ModelPrice(prompt: 0.15, completion: 0.6)],
+            budget: 1)
+        #expect(meter.price(for: "gpt-4o-mini-2024-07-18")?.prompt == 0.15)
+        #expect(meter.price(for: "gpt-4o-2024-08-06")?.prompt == 2.5)
+        #expect(meter.price(for: "llama") == nil)
+        meter.add(TokenUsage(promptTokens: 200_000, completionTokens: 50_000), model: "gpt-4o")
+        #expect(meter.spent == 1.0 && meter.isExhausted)
+    }
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""A fake OpenAI-compatible chat completions server for janus-data's client tests.
+
+Standard library only, asyncio (one coroutine per connection, so thousands of open
+keep-alive connections cost little). See README.md next to this file.
+
+Faults (one is drawn per chat request: first from the script, then by rate, else "ok"):
+  ok        a normal completion
+  429       HTTP 429 with Retry-After (seconds) and retry-after-ms headers
+  500       HTTP 500 with an OpenAI-style error body
+  400 401 403 404 422   that status with an OpenAI-style error body (401 echoes the key,
+            as some servers do, so the client's redaction can be tested)
+  reset     sends the status line, then resets the connection (RST)
+  truncate  Content-Length larger than the body sent, then closes
+  hang      never answers (waits until the client goes away)
+  length    finish_reason "length"
+  empty     empty content
+  no_usage  a completion without the "usage" object
+  invalid   200 with a body that is not JSON
+"""
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import random
+import resource
+import socket
+import struct
+import sys
+
+FAULTS = {"ok", "429", "500", "400", "401", "403", "404", "422", "reset", "truncate", "hang",
+          "length", "empty", "no_usage", "invalid"}
+REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error"}
+
+
+class State:
+    def __init__(self, args):
+        self.latency = args.latency
+        self.retry_after = args.retry_after
+        self.retry_after_ms = args.retry_after_ms
+        self.rates = parse_rates(args.rates)
+        self.script = parse_script(args.script)
+        self.rng = random.Random(args.seed)
+        self.reset_counters()
+
+    def reset_counters(self):
+        self.requests = 0
+        self.connections = 0
+        self.outcomes = {}
+        self.authorization = {}
+
+    def control(self, body):
+        if body.get("reset"):
+            self.reset_counters()
+        if "latency" in body:
+            self.latency = float(body["latency"])
+        if "retry_after" in body:
+            self.retry_after = body["retry_after"]
+        if "retry_after_ms" in body:
+            self.retry_after_ms = body["retry_after_ms"]
+        if "rates" in body:
+            self.rates = {k: float(v) for k, v in body["rates"].items() if k in FAULTS}
+        if "script" in body:
+            self.script = [f for f in body["script"] if f in FAULTS]
+        if "seed" in body:
+            self.rng = random.Random(body["seed"])
+
+    def draw(self):
+        if self.script:
+            return self.script.pop(0)
+        x = self.rng.random()
+        for fault, rate in sorted(self.rates.items()):
+            if x < rate:
+                return fault
+            x -= rate
+        return "ok"
+
+    def stats(self):
+        return {"requests": self.requests, "connections": self.connections,
+                "outcomes": self.outcomes, "authorization": self.authorization,
+                "script_left": len(self.script)}
+
+
+def parse_rates(text):
+    rates = {}
+    for part in filter(None, (text or "").split(",")):
+        name, _, value = part.partition("=")
+        if name not in FAULTS:
+            sys.exit(f"unknown fault {name!r}; known: {sorted(FAULTS)}")
+        rates[name] = float(value)
+    return rates
+
+
+def parse_script(text):
+    script = [f for f in (text or "").split(",") if f]
+    for f in script:
+        if f not in FAULTS:
+            sys.exit(f"unknown fault {f!r}; known: {sorted(FAULTS)}")
+    return script
+
+
+def completion(body, fault):
+    digest = hashlib.sha256(body).hexdigest()
+    try:
+        request = json.loads(body)
+    except ValueError:
+        request = {}
+    model = request.get("model", "test-model") if isinstance(request, dict) else "test-model"
+    content = "" if fault == "empty" else f"answer {digest[:16]}: " + " ".join(
+        digest[i:i + 4] for i in range(0, 32, 4))
+    doc = {
+        "id": "chatcmpl-" + digest[:24], "object": "chat.completion", "created": 1700000000,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": "length" if fault == "length" else "stop"}],
+    }
+    if fault != "no_usage":
+        doc["usage"] = {"prompt_tokens": max(1, len(body) // 4),
+                        "completion_tokens": max(1, len(content) // 4),
+                        "total_tokens": max(1, len(body) // 4) + max(1, len(content) // 4)}
+    return json.dumps(doc).encode()
+
+
+def error_body(status, authorization):
+    if status == 401:
+        key = authorization.removeprefix("Bearer ")
+        message = f"Incorrect API key provided: {key}."
+    else:
+        message = f"test server says {status} {REASONS.get(status, '')}".strip()
+    return json.dumps({"error": {"message": message, "type": "test_error", "code": status}}).encode()
+
+
+def response(status, body, extra=(), content_length=None):
+    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}", "Content-Type: application/json",
+            f"Content-Length: {len(body) if content_length is None else content_length}"]
+    head.extend(extra)
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+async def read_request(reader):
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    method, path, _ = lines[0].split(" ", 2)
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    body = await reader.readexactly(length) if length else b""
+    return method, path, headers, body
+
+
+def abort(writer):
+    """Closes the socket with RST rather than FIN."""
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+async def handle(state, reader, writer):
+    state.connections += 1
+    try:
+        while True:
+            try:
+                method, path, headers, body = await read_request(reader)
+            except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.LimitOverrunError):
+                return
+            if method == "GET" and path == "/stats":
+                writer.write(response(200, json.dumps(state.stats()).encode()))
+            elif method == "POST" and path == "/control":
+                state.control(json.loads(body or b"{}"))
+                writer.write(response(200, json.dumps(state.stats()).encode()))
+            elif method == "POST" and path == "/v1/chat/completions":
+                if not await chat(state, reader, writer, headers, body):
+                    return
+            else:
+                writer.write(response(404, error_body(404, "")))
+            await writer.drain()
+            if headers.get("connection", "").lower() == "close":
+                return
+    finally:
+        if not writer.is_closing():
+            writer.close()
+
+
+async def chat(state, reader, writer, headers, body):
+    """Answers one chat request; returns False when the connection must not be reused."""
+    state.requests += 1
+    auth = headers.get("authorization", "")
+    state.authorization[auth] = state.authorization.get(auth, 0) + 1
+    fault = state.draw()
+    state.outcomes[fault] = state.outcomes.get(fault, 0) + 1
+    if state.latency > 0:
+        await asyncio.sleep(state.latency)
+    if fault == "hang":
+        while await reader.read(65536):
+            pass
+        return False
+    if fault == "reset":
+        writer.write(b"HTTP/1.1 200 OK\r\n")
+        await writer.drain()
+        abort(writer)
+        return False
+    if fault == "truncate":
+        payload = completion(body, "ok")
+        writer.write(response(200, payload[: len(payload) // 2], content_length=len(payload)))
+        await writer.drain()
+        writer.close()
+        return False
+    if fault == "429":
+        extra = []
+        if state.retry_after is not None:
+            extra.append(f"Retry-After: {state.retry_after}")
+        if state.retry_after_ms is not None:
+            extra.append(f"retry-after-ms: {state.retry_after_ms}")
+        writer.write(response(429, error_body(429, auth), extra))
+    elif fault.isdigit():
+        writer.write(response(int(fault), error_body(int(fault), auth)))
+    elif fault == "invalid":
+        writer.write(response(200, b"<html>not json</html>"))
+    else:
+        writer.write(response(200, completion(body, fault), [
+            "x-ratelimit-limit-requests: 10000", "x-ratelimit-remaining-requests: 9999",
+            "x-ratelimit-reset-requests: 6ms"]))
+    return True
+
+
+async def main():
+    parser = argparse.ArgumentParser(description="fake OpenAI-compatible chat server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed first)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--rates", default="", help="fault=probability,... e.g. 429=0.05,500=0.02")
+    parser.add_argument("--script", default="", help="faults for the first requests, e.g. 429,ok")
+    parser.add_argument("--retry-after", default="1", help="Retry-After header value for 429")
+    parser.add_argument("--retry-after-ms", default=None, help="retry-after-ms header value for 429")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="exit when stdin closes (the parent test process went away)")
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    state = State(args)
+    server = await asyncio.start_server(lambda r, w: handle(state, r, w), args.host, args.port,
+                                        backlog=4096, limit=1 << 24)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        if args.exit_on_stdin_eof:
+            await server.start_serving()
+            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.buffer.read)
+            os._exit(0)  # at once: no cancelled handlers, no wait for the executor thread
+        else:
+            await server.serve_forever()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
