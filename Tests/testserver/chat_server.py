@@ -31,7 +31,7 @@ import struct
 import sys
 
 FAULTS = {"ok", "429", "500", "400", "401", "403", "404", "422", "reset", "truncate", "hang",
-          "length", "empty", "no_usage", "invalid"}
+          "length", "empty", "no_usage", "invalid", "fenced", "broken_json"}
 REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error"}
 
@@ -44,6 +44,7 @@ class State:
         self.rates = parse_rates(args.rates)
         self.script = parse_script(args.script)
         self.rng = random.Random(args.seed)
+        self.content = args.content
         self.reset_counters()
 
     def reset_counters(self):
@@ -51,6 +52,7 @@ class State:
         self.connections = 0
         self.outcomes = {}
         self.authorization = {}
+        self.answered = {}  # sha256 of a body answered 200 -> how many times
 
     def control(self, body):
         if body.get("reset"):
@@ -81,7 +83,9 @@ class State:
     def stats(self):
         return {"requests": self.requests, "connections": self.connections,
                 "outcomes": self.outcomes, "authorization": self.authorization,
-                "script_left": len(self.script)}
+                "script_left": len(self.script),
+                "answered_bodies": len(self.answered),
+                "answered_again": sum(n - 1 for n in self.answered.values())}
 
 
 def parse_rates(text):
@@ -102,6 +106,32 @@ def parse_script(text):
     return script
 
 
+STATE_CONTENT = ["hash"]
+DIMENSIONS = ["style", "background_knowledge", "informativeness", "harmlessness"]
+
+
+def janus_content(request, digest, fault):
+    """Answers janus-data's stages in kind: a preference set for expand, a system message for
+    systems, a response otherwise; all derived from the body's hash."""
+    messages = request.get("messages", []) if isinstance(request, dict) else []
+    user = next((m.get("content", "") for m in messages if m.get("role") == "user"), "")
+    words = [digest[i:i + 6] for i in range(0, 60, 6)]
+    if "preference set" in user and "JSON" in user:
+        items = [{"dimension": d, "subdimension": f"sub{words[i]}", "preference": f"pref {words[i + 4]}",
+                  "description": f"A response that keeps {words[i]} and {words[i + 5]} in view."}
+                 for i, d in enumerate(DIMENSIONS)]
+        text = json.dumps(items)
+        if fault == "fenced":
+            return "Here is the set:\n```json\n" + text + "\n```"
+        if fault == "broken_json":
+            return text[: len(text) // 2]
+        return text
+    if "system message" in user:
+        return "You are an assistant who " + " ".join(f"weighs {w} carefully" for w in words) + \
+            ", answers plainly, states what is uncertain and avoids anything that could cause harm."
+    return f"Response {digest[:16]}: " + " ".join(words)
+
+
 def completion(body, fault):
     digest = hashlib.sha256(body).hexdigest()
     try:
@@ -109,8 +139,12 @@ def completion(body, fault):
     except ValueError:
         request = {}
     model = request.get("model", "test-model") if isinstance(request, dict) else "test-model"
-    content = "" if fault == "empty" else f"answer {digest[:16]}: " + " ".join(
-        digest[i:i + 4] for i in range(0, 32, 4))
+    if fault == "empty":
+        content = ""
+    elif STATE_CONTENT[0] == "janus":
+        content = janus_content(request, digest, fault)
+    else:
+        content = f"answer {digest[:16]}: " + " ".join(digest[i:i + 4] for i in range(0, 32, 4))
     doc = {
         "id": "chatcmpl-" + digest[:24], "object": "chat.completion", "created": 1700000000,
         "model": model,
@@ -224,6 +258,9 @@ async def chat(state, reader, writer, headers, body):
     elif fault == "invalid":
         writer.write(response(200, b"<html>not json</html>"))
     else:
+        if fault not in ("length", "empty"):
+            digest = hashlib.sha256(body).hexdigest()
+            state.answered[digest] = state.answered.get(digest, 0) + 1
         writer.write(response(200, completion(body, fault), [
             "x-ratelimit-limit-requests: 10000", "x-ratelimit-remaining-requests: 9999",
             "x-ratelimit-reset-requests: 6ms"]))
@@ -240,6 +277,8 @@ async def main():
     parser.add_argument("--retry-after", default="1", help="Retry-After header value for 429")
     parser.add_argument("--retry-after-ms", default=None, help="retry-after-ms header value for 429")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--content", choices=["hash", "janus"], default="hash",
+                        help="janus: answer janus-data's stages in kind (preference sets, system messages)")
     parser.add_argument("--exit-on-stdin-eof", action="store_true",
                         help="exit when stdin closes (the parent test process went away)")
     args = parser.parse_args()
@@ -247,6 +286,7 @@ async def main():
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     state = State(args)
+    STATE_CONTENT[0] = args.content
     server = await asyncio.start_server(lambda r, w: handle(state, r, w), args.host, args.port,
                                         backlog=4096, limit=1 << 24)
     print(server.sockets[0].getsockname()[1], flush=True)

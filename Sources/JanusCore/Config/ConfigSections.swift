@@ -93,7 +93,7 @@ extension Reader {
     }
 
     func applyGeneration(_ node: Node, to g: inout GenerationSettings) throws {
-        let known = ["variants", "attempts", "temperature", "top_p", "max_tokens", "extra", "seeds_dir", "prompts_dir"]
+        let known = ["variants", "attempts", "temperature", "top_p", "max_tokens", "send_seed", "extra", "seeds_dir", "prompts_dir"]
         for (key, v) in try mapping(node, "generation") {
             let k = "generation.\(key)"
             switch key {
@@ -111,6 +111,7 @@ extension Reader {
             case "extra":
                 guard case let .object(pairs) = json(v) else { throw fail(v, k, "must be a mapping") }
                 for (name, value) in pairs { g.extra[name] = value }
+            case "send_seed": g.sendSeed = try bool(v, k)
             case "seeds_dir": g.seedsDirectory = try path(v, k)
             case "prompts_dir": g.promptsDirectory = try path(v, k)
             default: throw unknown(v, k, known: known)

@@ -50,6 +50,7 @@ public enum DefaultConfig {
           temperature: 1.0       # the paper's sampling parameters
           top_p: 0.9
           max_tokens: {expand: 1024, systems: 1024, respond: 4096}
+          send_seed: true        # a sampling seed per (seed, stage, instruction, variant), for servers that honour it
           extra: {}              # passed through in each request, e.g. {repetition_penalty: 1.03} for vLLM
           # seeds_dir: seeds     # your own taxonomy.json, preference_sets.json, system_messages.json
           # prompts_dir: prompts # your own expand.txt, systems.txt, respond.txt

@@ -55,6 +55,8 @@ public struct GenerationSettings: Sendable, Hashable {
     public var maxTokens: [String: Int] = ["expand": 1024, "systems": 1024, "respond": 4096]
     /// Passed through in every request body (vLLM's repetition_penalty, for one).
     public var extra: [String: JSONValue] = [:]
+    /// Send a sampling `seed` derived from (run seed, stage, instruction, variant).
+    public var sendSeed: Bool = true
     public var seedsDirectory: String?
     public var promptsDirectory: String?
     public var retryQuarantined: Bool = false

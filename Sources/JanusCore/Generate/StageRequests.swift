@@ -32,8 +32,14 @@ public struct StageRequests: Sendable {
         SamplingParameters(temperature: generation.temperature, topP: generation.topP, maxTokens: generation.maxTokens[stage.rawValue])
     }
 
-    func prepare(_ stage: Stage, messages: [ChatMessage], variant: Int, draws: [(String, JSONValue)]) -> PreparedRequest {
-        let sampling = sampling(stage)
+    func prepare(_ stage: Stage, _ instructionID: String, messages: [ChatMessage], variant: Int, draws: [(String, JSONValue)]) -> PreparedRequest {
+        var sampling = sampling(stage)
+        if generation.sendSeed {
+            // A sampling seed per (run seed, stage, instruction, variant): servers that honour it
+            // answer reproducibly, and no two variants send the same body.
+            var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "sampling", stage.rawValue, instructionID, String(variant))
+            sampling.seed = Int(rng.next() & 0x7FFF_FFFF)
+        }
         let request = ChatRequest(
             model: model, messages: messages, sampling: sampling, extra: generation.extra, purpose: stage.rawValue,
             keySalt: "variant=\(variant)")
@@ -42,6 +48,7 @@ public struct StageRequests: Sendable {
         if let t = sampling.temperature { meta.append(("temperature", .number(t))) }
         if let p = sampling.topP { meta.append(("top_p", .number(p))) }
         if let m = sampling.maxTokens { meta.append(("max_tokens", .integer(m))) }
+        if let s = sampling.seed { meta.append(("seed", .integer(s))) }
         return PreparedRequest(request: request, key: request.key(provider: providerKind), meta: .object(meta))
     }
 
@@ -63,7 +70,7 @@ public struct StageRequests: Sendable {
         let messages = try templates.expand.render([
             "instruction": instruction.text, "seed_preference_set": example.json.serialized(),
         ])
-        return prepare(.expand, messages: messages, variant: variant, draws: [("seed_set", .integer(index))])
+        return prepare(.expand, instruction.id, messages: messages, variant: variant, draws: [("seed_set", .integer(index))])
     }
 
     public func systems(_ instruction: StoredInstruction, variant: Int, preferenceSet: PreferenceSet) throws -> PreparedRequest {
@@ -73,11 +80,11 @@ public struct StageRequests: Sendable {
             "preference_set": preferenceSet.listing, "examples": examples.joined(separator: "\n\n"),
             "instruction": instruction.text,
         ])
-        return prepare(.systems, messages: messages, variant: variant, draws: [("examples", .array(indices.map { .integer($0) }))])
+        return prepare(.systems, instruction.id, messages: messages, variant: variant, draws: [("examples", .array(indices.map { .integer($0) }))])
     }
 
     public func respond(_ instruction: StoredInstruction, variant: Int, systemMessage: String) throws -> PreparedRequest {
         let messages = try templates.respond.render(["system_message": systemMessage, "instruction": instruction.text])
-        return prepare(.respond, messages: messages, variant: variant, draws: [])
+        return prepare(.respond, instruction.id, messages: messages, variant: variant, draws: [])
     }
 }

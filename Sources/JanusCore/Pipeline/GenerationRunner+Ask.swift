@@ -35,6 +35,11 @@ extension GenerationRunner {
                         stats.stop(error.message)
                         return nil
                     }
+                    if error.kind == .configuration || [401, 403, 404].contains(error.status ?? 0) {
+                        // Every other request would fail the same way: stop sending at once.
+                        stats.stop(error.description, fatal: true)
+                        return nil
+                    }
                     try store.recordFailure(
                         stage: stage.rawValue, item: item,
                         failure: StageFailure(

@@ -22,6 +22,7 @@ public final class RunStats: @unchecked Sendable {
     private var sent = 0
     private var hits = 0
     private var stoppedReason: String?
+    private var stoppedFatally = false
     public let startedAt = Date()
 
     public init() {}
@@ -38,11 +39,22 @@ public final class RunStats: @unchecked Sendable {
         if fromCache { hits += 1 } else { sent += 1 }
     }
 
-    /// Stops new requests (the budget is spent); the first reason is kept.
-    func stop(_ reason: String) {
+    /// Stops new requests (the budget is spent, or `fatal`: the server refuses every request);
+    /// the first reason is kept.
+    func stop(_ reason: String, fatal: Bool = false) {
         lock.lock()
         defer { lock.unlock() }
-        if stoppedReason == nil { stoppedReason = reason }
+        if stoppedReason == nil {
+            stoppedReason = reason
+            stoppedFatally = fatal
+        }
+    }
+
+    /// Whether the run stopped because no request could succeed (a rejected key, an unknown model).
+    public var stoppedOnError: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stoppedFatally
     }
 
     public var stopReason: String? {

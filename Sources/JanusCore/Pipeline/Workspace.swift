@@ -37,7 +37,7 @@ public final class Workspace: @unchecked Sendable {
         case "offline":
             return OfflineProvider(taxonomy: seeds.taxonomy)
         case "openai":
-            throw ConfigError(file: "--provider", message: "MERGE-PENDING")
+            return try OpenAIClient(settings: config.client, recorder: store)
         default:
             throw ConfigError(file: config.file ?? "--provider", message: "unknown provider \"\(config.client.provider)\" (known: openai, offline)")
         }

@@ -44,6 +44,10 @@ func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async thr
     Console.info(summary.table)
     if json { Console.out(summary.json.serialized()) }
     if let reason = stats.stopReason {
+        if stats.stoppedOnError {
+            Console.error("stopped sending: \(reason)")
+            return 1
+        }
         Console.info("stopped: \(reason); run again with a higher --max-cost to continue")
         return 3
     }
