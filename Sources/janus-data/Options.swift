@@ -64,6 +64,13 @@ struct LLMOptions: ParsableArguments {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
+    /// The configuration with the global options and these flags applied.
+    func resolve(_ global: GlobalOptions) throws -> JanusConfig {
+        var config = try global.resolve()
+        apply(to: &config)
+        return config
+    }
+
     func apply(to config: inout JanusConfig) {
         if let provider { config.client.provider = provider }
         if let baseURL { config.client.baseURL = baseURL }

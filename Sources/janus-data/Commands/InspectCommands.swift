@@ -10,8 +10,7 @@ struct PlanCommand: JanusCommand {
     @Flag(help: "Print the plan as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        var config = try global.resolve()
-        llm.apply(to: &config)
+        let config = try llm.resolve(global)
         let workspace = try Workspace(config: config)
         let plan = try Plan.make(
             status: try workspace.status(), store: workspace.store, generation: config.generation,
@@ -29,8 +28,7 @@ struct StatusCommand: JanusCommand {
     @Flag(help: "Print as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        var config = try global.resolve()
-        llm.apply(to: &config)
+        let config = try llm.resolve(global)
         let workspace = try Workspace(config: config)
         let status = try workspace.status()
         let usage = try workspace.store.usageTotals()
@@ -89,9 +87,7 @@ struct StatsCommand: JanusCommand {
     @Flag(help: "Print as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        var config = try global.resolve()
-        llm.apply(to: &config)
-        let stats = try DatasetStats.compute(Workspace(config: config))
+        let stats = try DatasetStats.compute(Workspace(config: try llm.resolve(global)))
         if json { Console.out(stats.json.serialized()) } else { Console.out(stats.table) }
         return 0
     }

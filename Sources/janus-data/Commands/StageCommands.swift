@@ -32,7 +32,6 @@ struct RespondCommand: JanusCommand {
 }
 
 func runStage(_ stage: Stage, _ global: GlobalOptions, _ llm: LLMOptions, _ json: Bool) async throws -> Int32 {
-    var config = try global.resolve()
-    llm.apply(to: &config)
+    let config = try llm.resolve(global)
     return try await runStages(try Workspace(config: config, writer: stage.rawValue), stages: [stage], json: json)
 }
