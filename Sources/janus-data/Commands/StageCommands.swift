@@ -33,5 +33,9 @@ struct RespondCommand: JanusCommand {
 
 func runStage(_ stage: Stage, _ global: GlobalOptions, _ llm: LLMOptions, _ json: Bool) async throws -> Int32 {
     let config = try llm.resolve(global)
-    return try await runStages(try Workspace(config: config, writer: stage.rawValue), stages: [stage], json: json)
+    let workspace = try Workspace(config: config, writer: stage.rawValue)
+    guard try workspace.store.instructionCount() > 0 else {
+        throw ArgumentParser.ValidationError("the store \(config.db) holds no instructions: run `janus-data ingest --source PRESET=PATH` first")
+    }
+    return try await runStages(workspace, stages: [stage], json: json)
 }
