@@ -33,7 +33,7 @@ public struct SourcePreset: Sendable {
             }
         case "arena":
             return SourcePreset(name: name, mainSource: "chatbot_arena_conversations") { record throws(BadRecord) in
-                guard let conversation = record["conversation_a"] else { throw BadRecord("field `conversation_a` missing") }
+                guard let conversation = record["conversation_a"] else { throw BadRecord(.missingField, "field `conversation_a` missing") }
                 return (try firstUserTurn(conversation, field: "conversation_a"), "-")
             }
         case "dsp":
@@ -46,14 +46,14 @@ public struct SourcePreset: Sendable {
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let main = settings.mainSource ?? ((stem as NSString).pathExtension == "jsonl" ? (stem as NSString).deletingPathExtension : stem)
             return SourcePreset(name: name, mainSource: main) { record throws(BadRecord) in
-                guard let value = record.value(atPath: promptField) else { throw BadRecord("field `\(promptField)` missing") }
+                guard let value = record.value(atPath: promptField) else { throw BadRecord(.missingField, "field `\(promptField)` missing") }
                 let text: String
                 if case .array = value {
                     text = try firstUserTurn(value, field: promptField)
                 } else if let s = value.stringValue {
                     text = s
                 } else {
-                    throw BadRecord("field `\(promptField)` is a \(value.typeName), expected a string or a message list")
+                    throw BadRecord(.wrongType, "field `\(promptField)` is a \(value.typeName), expected a string or a message list")
                 }
                 return (text, originField.map { originFrom(record.value(atPath: $0)) } ?? "-")
             }
@@ -64,16 +64,23 @@ public struct SourcePreset: Sendable {
 
     /// Applies the preset to one record.
     public func instruction(from record: JSONValue) throws(BadRecord) -> ExtractedInstruction {
-        guard case .object = record else { throw BadRecord("expected a JSON object, got a \(record.typeName)") }
-        let (text, origin) = try extract(record)
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw BadRecord("instruction is empty") }
+        let (text, origin) = try rawInstruction(from: record)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw BadRecord(.empty, "instruction is empty") }
         return ExtractedInstruction(text: text, mainSource: mainSource, originalSource: origin)
     }
 }
 
+extension SourcePreset {
+    /// The instruction and origin of a record, not yet checked for being empty.
+    func rawInstruction(from record: JSONValue) throws(BadRecord) -> (text: String, origin: String) {
+        guard case .object = record else { throw BadRecord(.wrongType, "expected a JSON object, got a \(record.typeName)") }
+        return try extract(record)
+    }
+}
+
 func stringField(_ record: JSONValue, _ name: String) throws(BadRecord) -> String {
-    guard let value = record[name] else { throw BadRecord("field `\(name)` missing") }
-    guard let s = value.stringValue else { throw BadRecord("field `\(name)` is a \(value.typeName), expected a string") }
+    guard let value = record[name] else { throw BadRecord(.missingField, "field `\(name)` missing") }
+    guard let s = value.stringValue else { throw BadRecord(.wrongType, "field `\(name)` is a \(value.typeName), expected a string") }
     return s
 }
 
@@ -90,7 +97,7 @@ func originFrom(_ value: JSONValue?) -> String {
 func firstHumanTurn(_ transcript: String) throws(BadRecord) -> String {
     guard let human = transcript.range(of: "Human:") else {
         let trimmed = transcript.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { throw BadRecord("field `prompt` is empty") }
+        if trimmed.isEmpty { throw BadRecord(.empty, "field `prompt` is empty") }
         return trimmed
     }
     var turn = transcript[human.upperBound...]
@@ -103,11 +110,11 @@ func firstHumanTurn(_ transcript: String) throws(BadRecord) -> String {
 /// The content of the first `user` message of a message list.
 func firstUserTurn(_ conversation: JSONValue, field: String) throws(BadRecord) -> String {
     guard let turns = conversation.arrayValue else {
-        throw BadRecord("field `\(field)` is a \(conversation.typeName), expected a list of messages")
+        throw BadRecord(.wrongType, "field `\(field)` is a \(conversation.typeName), expected a list of messages")
     }
     for turn in turns where turn["role"]?.stringValue == "user" || turn["role"]?.stringValue == "human" {
-        guard let content = turn["content"]?.stringValue else { throw BadRecord("`\(field)`: a user turn has no string `content`") }
+        guard let content = turn["content"]?.stringValue else { throw BadRecord(.wrongType, "`\(field)`: a user turn has no string `content`") }
         return content
     }
-    throw BadRecord("field `\(field)` has no user turn")
+    throw BadRecord(.missingField, "field `\(field)` has no user turn")
 }
