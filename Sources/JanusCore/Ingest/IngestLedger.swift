@@ -6,10 +6,18 @@ import Foundation
 struct IngestLedger {
     /// Where a record came from: an index into `files`, and its line.
     struct Location {
+        /// Index into `files`; the high bit marks an instruction stored by an earlier run.
         var file: UInt32
         var line: UInt32
-        /// Stored by an earlier run.
-        var stored = false
+        static let storedBit: UInt32 = 1 << 31
+
+        init(file: UInt32, line: UInt32, stored: Bool = false) {
+            self.file = stored ? file | Location.storedBit : file
+            self.line = line
+        }
+
+        var fileIndex: Int { Int(file & ~Location.storedBit) }
+        var stored: Bool { file & Location.storedBit != 0 }
     }
 
     let settings: IngestSettings
@@ -21,8 +29,8 @@ struct IngestLedger {
     private var fileIndex: [String: UInt32] = [:]
     private var seen: [DigestKey: Location] = [:]
     private var near: SketchIndex?
+    /// The digest of each item in `near`, by item number (its location is in `seen`).
     private var nearOwners: [InstructionDigest] = []
-    private var nearLocations: [Location] = []
     private(set) var reservoirs: [String: SampleReservoir] = [:]
     private var badExamples: [BadRecord.Kind: Int] = [:]
 
@@ -49,10 +57,7 @@ struct IngestLedger {
                 guard let base = buffer.baseAddress, hasher.sketch(item.text, into: base) else { return false }
                 return near?.checkAndAdd(UnsafePointer(base)) == nil
             }
-            if added {
-                nearOwners.append(digest)
-                nearLocations.append(location)
-            }
+            if added { nearOwners.append(digest) }
         }
     }
 
@@ -100,12 +105,11 @@ struct IngestLedger {
                     if let offset = item.sketchOffset, let base = sketches.baseAddress, near != nil {
                         if let hit = near?.checkAndAdd(base + offset) {
                             counts.nearDuplicate += 1
-                            let detail = String(format: "%.2f similar to %@", hit.similarity, describe(nearLocations[hit.item]))
+                            let detail = String(format: "%.2f similar to %@", hit.similarity, describe(nearOwners[hit.item]))
                             drop(spec, record.line, reason: "near_duplicate", detail: detail, of: nearOwners[hit.item].hex)
                             continue
                         }
                         nearOwners.append(item.digest)
-                        nearLocations.append(here)
                     }
                     reservoir.offer(rank: item.rank, tiebreak: item.digest.w0) {
                         StoredInstruction(
@@ -139,8 +143,12 @@ struct IngestLedger {
         return number
     }
 
+    private func describe(_ digest: InstructionDigest) -> String {
+        seen[digest.key].map(describe) ?? String(digest.hex.prefix(12))
+    }
+
     private func describe(_ location: Location) -> String {
-        let path = files[Int(location.file)]
+        let path = files[location.fileIndex]
         return "\(path):\(location.line)" + (location.stored ? " (already stored)" : "")
     }
 }

@@ -65,26 +65,7 @@ public struct InstructionFilter: Sendable {
     }
 
     private static func contains(_ haystack: [UInt8], all groups: [[[UInt8]]]) -> Bool {
-        groups.allSatisfy { group in group.contains { contains(haystack, $0) } }
-    }
-
-    /// Substring search for short needles: memchr for the first byte, then compare.
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        return haystack.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                guard let base = h.baseAddress, let nb = n.baseAddress, h.count >= n.count else { return false }
-                var from = 0
-                let last = h.count - n.count
-                while from <= last {
-                    guard let found = memchr(base + from, Int32(first), last - from + 1) else { return false }
-                    let at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
-                    if memcmp(base + at, nb, n.count) == 0 { return true }
-                    from = at + 1
-                }
-                return false
-            }
-        }
+        groups.allSatisfy { group in group.contains { ByteSearch.contains(haystack, $0) } }
     }
 
     /// Characters whose lower, upper, title or folded case contains an ASCII letter

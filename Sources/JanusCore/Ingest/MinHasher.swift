@@ -1,18 +1,15 @@
 /// MinHash sketches of texts over word shingles, by one-permutation hashing: every shingle is
 /// hashed once, the hash picks one of `bins` bins and the smallest value per bin is kept; bins
-/// no shingle fell in borrow a value from another bin chosen by a fixed seeded sequence
-/// ("optimal densification", Shrivastava 2017). Estimates of Jaccard similarity stay unbiased
-/// at one hash per shingle instead of one per shingle and bin, and each bin keeps 8 bits.
+/// no shingle fell in borrow from a neighbour (densification). One hash per shingle instead of
+/// one per shingle and bin; each bin keeps 8 bits.
 ///
 /// Words are runs of letters and digits, lower-cased; a shingle is `shingleSize` consecutive
-/// words (a shorter text is one shingle). Pure-ASCII text is split on bytes without building
-/// strings; other text goes through `Character` properties, which agree on ASCII.
+/// words (a shorter text is one shingle). Words are split on UTF-8 bytes without building
+/// strings; only non-ASCII scalars look up Unicode properties.
 public struct MinHasher: Sendable {
     public let bins: Int
     public let shingleSize: Int
     private let salt: UInt64
-    private let donors: [UInt16]
-    private static let attempts = 64
 
     public init(bins: Int, shingleSize: Int, seed: UInt64) {
         precondition(bins > 0 && bins <= Int(UInt16.max) && shingleSize > 0)
@@ -20,7 +17,6 @@ public struct MinHasher: Sendable {
         self.shingleSize = shingleSize
         var generator = SeededGenerator(seed: seed ^ 0x6E65_6172_6475_70)
         salt = generator.next()
-        donors = (0..<(bins * MinHasher.attempts)).map { _ in UInt16(generator.next() % UInt64(bins)) }
     }
 
     /// Writes the `bins` bytes of the sketch of `text` to `out`. False when the text has no
@@ -31,29 +27,29 @@ public struct MinHasher: Sendable {
             let window = UnsafeMutableBufferPointer(rebasing: scratch[bins...])
             minima.initialize(repeating: UInt64.max)
             var shingles = Shingler(size: shingleSize, window: window)
+            var words = WordHasher()
             var copy = text
-            let ascii: Bool = copy.withUTF8 { bytes in
-                guard isASCII(bytes) else { return false }
-                var word: UInt64 = fnvOffset
-                var inWord = false
-                for var b in bytes {
-                    if b >= 0x41, b <= 0x5A { b |= 0x20 }
-                    if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
-                        word = (word ^ UInt64(b)) &* fnvPrime
-                        inWord = true
-                    } else if inWord {
-                        shingles.add(word, into: minima, salt: salt)
-                        word = fnvOffset
-                        inWord = false
+            copy.withUTF8 { bytes in
+                var i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if b < 0x80 {
+                        words.ascii(b, shingles: &shingles, minima: minima, salt: salt)
+                        i += 1
+                        continue
                     }
+                    // A multi-byte scalar: decode it, then ask Unicode.
+                    var iterator = bytes[i...].makeIterator()
+                    var decoder = UTF8()
+                    guard case let .scalarValue(scalar) = decoder.decode(&iterator) else {
+                        words.end(&shingles, minima: minima, salt: salt)
+                        i += 1
+                        continue
+                    }
+                    words.scalar(scalar, shingles: &shingles, minima: minima, salt: salt)
+                    i += UTF8.width(scalar)
                 }
-                if inWord { shingles.add(word, into: minima, salt: salt) }
-                return true
-            }
-            if !ascii {
-                for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-                    shingles.add(fnv1a(word), into: minima, salt: salt)
-                }
+                words.end(&shingles, minima: minima, salt: salt)
             }
             guard shingles.finish(into: minima, salt: salt) else { return false }
             densify(minima, into: out)
@@ -61,30 +57,71 @@ public struct MinHasher: Sendable {
         }
     }
 
+    /// Fills empty bins by rotation (Shrivastava & Li 2014): an empty bin takes the value of the
+    /// nearest non-empty bin to its right, mixed with the distance, so that borrowed values
+    /// only agree when both texts borrow from the same place. Two passes over the bins.
     private func densify(_ minima: UnsafeMutableBufferPointer<UInt64>, into out: UnsafeMutablePointer<UInt8>) {
-        for j in 0..<bins {
-            var value = minima[j]
-            if value == UInt64.max {
-                var found = false
-                for t in 0..<MinHasher.attempts {
-                    let donor = minima[Int(donors[j * MinHasher.attempts + t])]
-                    if donor != UInt64.max {
-                        value = donor
-                        found = true
-                        break
-                    }
+        var nearest = UInt64.max
+        var distance: UInt64 = 0
+        for lap in 0..<2 {
+            var j = bins - 1
+            while j >= 0 {
+                let value = minima[j]
+                if value != UInt64.max {
+                    nearest = value
+                    distance = 0
+                } else {
+                    distance += 1
                 }
-                var k = j
-                while !found {
-                    k = k + 1 == bins ? 0 : k + 1
-                    if minima[k] != UInt64.max {
-                        value = minima[k]
-                        found = true
-                    }
+                if lap == 1 {
+                    out[j] = distance == 0
+                        ? UInt8(truncatingIfNeeded: value)
+                        : UInt8(truncatingIfNeeded: mix(nearest &+ distance &* 0x9E37_79B9_7F4A_7C15) >> 56)
                 }
+                j -= 1
             }
-            out[j] = UInt8(truncatingIfNeeded: value)
         }
+    }
+}
+
+/// Hashes words (runs of letters, digits and marks, lower-cased) as they stream by.
+private struct WordHasher {
+    var hash = fnvOffset
+    var inWord = false
+
+    @inline(__always) mutating func ascii(
+        _ byte: UInt8, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
+    ) {
+        var b = byte
+        if b >= 0x41, b <= 0x5A { b |= 0x20 }
+        if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+            hash = (hash ^ UInt64(b)) &* fnvPrime
+            inWord = true
+        } else {
+            end(&shingles, minima: minima, salt: salt)
+        }
+    }
+
+    mutating func scalar(
+        _ scalar: Unicode.Scalar, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
+    ) {
+        let p = scalar.properties
+        guard p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
+            || p.generalCategory == .spacingMark
+        else {
+            end(&shingles, minima: minima, salt: salt)
+            return
+        }
+        for b in (p.changesWhenLowercased ? p.lowercaseMapping : String(scalar)).utf8 {
+            hash = (hash ^ UInt64(b)) &* fnvPrime
+        }
+        inWord = true
+    }
+
+    @inline(__always) mutating func end(_ shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) {
+        if inWord { shingles.add(hash, into: minima, salt: salt) }
+        hash = fnvOffset
+        inWord = false
     }
 }
 
@@ -131,13 +168,4 @@ let fnvPrime: UInt64 = 0x100_0000_01B3
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
-}
-
-func fnv1a<S: StringProtocol>(_ s: S) -> UInt64 {
-    var h = fnvOffset
-    for b in s.utf8 {
-        h ^= UInt64(b)
-        h = h &* fnvPrime
-    }
-    return h
 }

@@ -12,8 +12,20 @@ final class SampleReservoir {
         }
     }
 
+    /// A heap node: the rank and where the instruction is kept (so sifting moves 24 bytes).
+    private struct Node {
+        var rank: UInt64
+        var tiebreak: UInt64
+        var slot: Int
+
+        func precedes(_ other: Node) -> Bool {
+            (rank, tiebreak) < (other.rank, other.tiebreak)
+        }
+    }
+
     let capacity: Int
-    private var heap: [Entry] = []
+    private var heap: [Node] = []
+    private var kept: [StoredInstruction] = []
     /// Every candidate offered, kept or not.
     private(set) var offered = 0
 
@@ -26,17 +38,19 @@ final class SampleReservoir {
         offered += 1
         guard capacity > 0 else { return }
         if heap.count < capacity {
-            heap.append(Entry(rank: rank, tiebreak: tiebreak, instruction: make()))
+            heap.append(Node(rank: rank, tiebreak: tiebreak, slot: kept.count))
+            kept.append(make())
             siftUp(heap.count - 1)
         } else if let top = heap.first, (rank, tiebreak) < (top.rank, top.tiebreak) {
-            heap[0] = Entry(rank: rank, tiebreak: tiebreak, instruction: make())
+            kept[top.slot] = make()
+            heap[0] = Node(rank: rank, tiebreak: tiebreak, slot: top.slot)
             siftDown(0)
         }
     }
 
     /// The kept candidates, lowest rank first.
     func sorted() -> [Entry] {
-        heap.sorted { $0.precedes($1) }
+        heap.sorted { $0.precedes($1) }.map { Entry(rank: $0.rank, tiebreak: $0.tiebreak, instruction: kept[$0.slot]) }
     }
 
     private func siftUp(_ start: Int) {
@@ -51,11 +65,13 @@ final class SampleReservoir {
 
     private func siftDown(_ start: Int) {
         var parent = start
+        let count = heap.count
         while true {
             var largest = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && heap[largest].precedes(heap[child]) {
-                largest = child
-            }
+            let left = 2 * parent + 1
+            let right = left + 1
+            if left < count, heap[largest].precedes(heap[left]) { largest = left }
+            if right < count, heap[largest].precedes(heap[right]) { largest = right }
             if largest == parent { return }
             heap.swapAt(parent, largest)
             parent = largest

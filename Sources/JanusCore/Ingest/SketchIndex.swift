@@ -13,11 +13,14 @@ struct SketchIndex {
     let threshold: Double
     private(set) var count = 0
     private var sketches: [UInt8] = []
+    /// Per item, the bands whose slot it owns (bit per band), so growing reads sketches in order.
+    private var owned: [UInt32] = []
     private var slots: [UInt32]
     private var capacityBits: Int
     private let salts: [UInt64]
 
     init(bands: Int, rows: Int, threshold: Double, seed: UInt64) {
+        precondition(bands > 0 && bands <= 32 && rows > 0, "1 to 32 bands")
         self.bands = bands
         self.rows = rows
         self.threshold = threshold
@@ -49,9 +52,12 @@ struct SketchIndex {
             if let best { return best }
             let item = count
             sketches.append(contentsOf: UnsafeBufferPointer(start: sketch, count: bins))
+            var mask: UInt32 = 0
             for band in 0..<bands where positions[band] >= 0 {
                 slots[band << capacityBits + positions[band]] = encode(item, key: bandKey(sketch, band), band: band)
+                mask |= 1 << UInt32(band)
             }
+            owned.append(mask)
             count += 1
             return nil
         }
@@ -109,24 +115,30 @@ struct SketchIndex {
         }
     }
 
-    /// Doubles every band table and puts the items back.
+    /// Doubles every band table and puts the items back, walking the items in order (the
+    /// sketches sequentially). Keys are unique within a band, so each goes in the first free slot.
     private mutating func grow() {
-        let old = slots
-        let oldBits = capacityBits
-        let oldMask = UInt32((1 << oldBits) - 1)
         capacityBits += 1
         precondition(capacityBits < 32, "near-duplicate index is full")
-        slots = [UInt32](repeating: 0, count: bands << capacityBits)
-        for band in 0..<bands {
-            // Keys are unique within a band, so the order of putting them back does not matter.
-            for position in 0..<(1 << oldBits) {
-                let slot = old[band << oldBits + position]
-                if slot == 0 { continue }
-                let item = Int(slot & oldMask) - 1
-                let key = storedKey(item, band)
-                let (_, free) = lookup(band: band, key: key)
-                slots[band << capacityBits + free] = encode(item, key: key, band: band)
+        var grown = [UInt32](repeating: 0, count: bands << capacityBits)
+        slots = []
+        let mask = capacity - 1
+        grown.withUnsafeMutableBufferPointer { table in
+            sketches.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                for item in 0..<count {
+                    let bits = owned[item]
+                    for band in 0..<bands where bits & (1 << UInt32(band)) != 0 {
+                        let key = bandKey(base + item * bins, band)
+                        let hash = mix(key ^ salts[band])
+                        var position = Int(truncatingIfNeeded: hash) & mask
+                        let offset = band << capacityBits
+                        while table[offset + position] != 0 { position = (position + 1) & mask }
+                        table[offset + position] = tagOf(hash) << UInt32(capacityBits) | UInt32(item + 1)
+                    }
+                }
             }
         }
+        slots = grown
     }
 }

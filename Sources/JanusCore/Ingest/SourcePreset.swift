@@ -93,19 +93,28 @@ func originFrom(_ value: JSONValue?) -> String {
     }
 }
 
-/// The first Human turn of a `\n\nHuman: ...\n\nAssistant: ...` transcript.
+/// The first Human turn of a `\n\nHuman: ...\n\nAssistant: ...` transcript, up to the next
+/// turn marker, trimmed (NFC, as `TextNormalizer.stored`). Searched on UTF-8 bytes.
 func firstHumanTurn(_ transcript: String) throws(BadRecord) -> String {
-    guard let human = transcript.range(of: "Human:") else {
-        let trimmed = transcript.trimmingCharacters(in: .whitespacesAndNewlines)
+    var copy = transcript
+    let turn: String? = copy.withUTF8 { bytes in
+        guard let human = ByteSearch.find(humanMarker, in: bytes) else { return nil }
+        let start = human + humanMarker.count
+        let assistant = ByteSearch.find(nextAssistant, in: bytes, from: start) ?? bytes.count
+        let nextHuman = ByteSearch.find(nextHumanMarker, in: bytes, from: start) ?? bytes.count
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(assistant, nextHuman)]), as: UTF8.self)
+    }
+    guard let turn else {
+        let trimmed = TextNormalizer.stored(transcript)
         if trimmed.isEmpty { throw BadRecord(.empty, "field `prompt` is empty") }
         return trimmed
     }
-    var turn = transcript[human.upperBound...]
-    if let next = turn.range(of: "\n\nAssistant:") ?? turn.range(of: "\n\nHuman:") {
-        turn = turn[..<next.lowerBound]
-    }
-    return turn.trimmingCharacters(in: .whitespacesAndNewlines)
+    return TextNormalizer.stored(turn)
 }
+
+private let humanMarker = Array("Human:".utf8)
+private let nextAssistant = Array("\n\nAssistant:".utf8)
+private let nextHumanMarker = Array("\n\nHuman:".utf8)
 
 /// The content of the first `user` message of a message list.
 func firstUserTurn(_ conversation: JSONValue, field: String) throws(BadRecord) -> String {

@@ -89,7 +89,8 @@ public enum TextNormalizer {
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            let space = scalar.isASCII ? isASCIISpace(UInt8(scalar.value)) : scalar.properties.isWhitespace
+            if space {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace {
