@@ -35,7 +35,8 @@ public struct Ingestor {
             let preset = try SourcePreset.named(spec.preset, settings: settings, path: spec.path)
             var input = try RecordSource(path: spec.path, maxBytes: settings.maxLineBytes)
             let processor = RecordProcessor(preset: preset, decoder: input.decoder, filter: filter, hasher: hasher, ranker: ranker)
-            let reservoir = ledger.reservoir(spec.preset, capacity: reservoirCapacity(spec.preset, stored: stored.count, storedBySource: storedBySource))
+            let capacity = reservoirCapacity(spec.preset, stored: stored.count, storedBySource: storedBySource, others: ledger.reservoirs)
+            let reservoir = ledger.reservoir(spec.preset, capacity: capacity)
             var counts = SourceCounts(source: spec.preset)
             let target = batchBytes
             try OrderedWorkQueue.run(
@@ -62,9 +63,13 @@ public struct Ingestor {
 
     /// How many of a source's candidates could end up in the sample: its quota less what the
     /// store holds from it; for the fill source (when there is a total) the total less what
-    /// the store holds; otherwise all of them.
-    func reservoirCapacity(_ name: String, stored: Int, storedBySource: [String: Int]) -> Int {
-        if let total = settings.total, name == settings.fillSource { return max(0, total - stored) }
+    /// the store holds and what the other sources read so far already keep (they can only
+    /// keep more); otherwise all of them.
+    func reservoirCapacity(_ name: String, stored: Int, storedBySource: [String: Int], others: [String: SampleReservoir]) -> Int {
+        if let total = settings.total, name == settings.fillSource {
+            let kept = others.filter { $0.key != name }.values.reduce(0) { $0 + $1.count }
+            return max(0, total - stored - kept)
+        }
         if let quota = settings.quotas[name] { return max(0, quota - storedBySource[name, default: 0]) }
         return Int.max
     }

@@ -149,10 +149,12 @@ private struct Shingler {
         return true
     }
 
+    /// One shingle: the words weighted by position-specific odd constants (order matters),
+    /// one final mix, then its bin and value.
     private func fold(count: Int, into minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) {
-        var h: UInt64 = 0x811C_9DC5
+        var h = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
         let first = words - count
-        for i in first..<words { h = mix(h ^ window[i % size]) }
+        for i in first..<words { h = (h &+ window[i % size]) &* 0xFF51_AFD7_ED55_8CCD }
         let x = mix(h ^ salt)
         let bin = Int(truncatingIfNeeded: ((x >> 32) &* UInt64(minima.count)) >> 32)
         let value = x & 0xFFFF_FFFF

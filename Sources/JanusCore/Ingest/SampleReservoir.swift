@@ -26,6 +26,8 @@ final class SampleReservoir {
     let capacity: Int
     private var heap: [Node] = []
     private var kept: [StoredInstruction] = []
+    /// How many candidates it keeps now.
+    var count: Int { heap.count }
     /// Every candidate offered, kept or not.
     private(set) var offered = 0
 

@@ -2,17 +2,19 @@
 /// `rows` bytes; two sketches that agree on a whole band are candidates, and a candidate whose
 /// sketch agrees on at least `threshold` of all bytes is a near duplicate.
 ///
-/// Built for a million sketches in little memory: sketches live in one flat byte array (one
-/// byte per bin), and each band is an open-addressing table of 32-bit slots holding the item
-/// number and, in the bits the item number does not need, a tag of the band key, so a probe
-/// rarely has to read a sketch to tell keys apart. The first item with a given band key keeps
-/// the slot; tables grow together, so a slot always has room for any item number.
+/// Built for a million sketches in little memory: sketches live in fixed-size chunks of bytes
+/// (one byte per bin; chunks, so growing never copies them), and each band is an
+/// open-addressing table of 32-bit slots holding the item number and, in the bits the item
+/// number does not need, a tag of the band key, so a probe rarely has to read a sketch to tell
+/// keys apart. The first item with a given band key keeps the slot; tables grow together, so a
+/// slot always has room for any item number.
 struct SketchIndex {
     let bands: Int
     let rows: Int
     let threshold: Double
     private(set) var count = 0
-    private var sketches: [UInt8] = []
+    private var chunks: [[UInt8]] = []
+    private static let chunkShift = 14
     /// Per item, the bands whose slot it owns (bit per band), so growing reads sketches in order.
     private var owned: [UInt32] = []
     private var slots: [UInt32]
@@ -37,27 +39,35 @@ struct SketchIndex {
     /// `sketch` as item number `count`.
     mutating func checkAndAdd(_ sketch: UnsafePointer<UInt8>) -> (item: Int, similarity: Double)? {
         if (count + 1) * 4 > capacity * 3 { grow() }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: bands) { positions in
+        let bands = bands
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bands * 3) { scratch in
+            // First every band's hash and home slot: independent loads the CPU can overlap.
+            let mask = capacity - 1
+            for band in 0..<bands {
+                let hash = mix(bandKey(sketch, band) ^ salts[band])
+                scratch[band] = hash
+                scratch[bands + band] = UInt64(slots[band << capacityBits + Int(truncatingIfNeeded: hash) & mask])
+            }
             var best: (item: Int, similarity: Double)?
             var lastChecked = -1
+            let free = UnsafeMutableBufferPointer(rebasing: scratch[(2 * bands)...])
             for band in 0..<bands {
-                let key = bandKey(sketch, band)
-                let (found, position) = lookup(band: band, key: key)
-                positions[band] = position
+                let (found, position) = lookup(
+                    band: band, key: bandKey(sketch, band), hash: scratch[band], home: UInt32(truncatingIfNeeded: scratch[bands + band]))
+                free[band] = position < 0 ? UInt64.max : UInt64(position)
                 guard let item = found, item != lastChecked else { continue }
                 lastChecked = item
                 let similarity = agreement(item, sketch)
                 if similarity >= threshold, similarity > (best?.similarity ?? -1) { best = (item, similarity) }
             }
             if let best { return best }
-            let item = count
-            sketches.append(contentsOf: UnsafeBufferPointer(start: sketch, count: bins))
-            var mask: UInt32 = 0
-            for band in 0..<bands where positions[band] >= 0 {
-                slots[band << capacityBits + positions[band]] = encode(item, key: bandKey(sketch, band), band: band)
-                mask |= 1 << UInt32(band)
+            append(sketch)
+            var mine: UInt32 = 0
+            for band in 0..<bands where free[band] != UInt64.max {
+                slots[band << capacityBits + Int(free[band])] = tagOf(scratch[band]) << UInt32(capacityBits) | UInt32(count + 1)
+                mine |= 1 << UInt32(band)
             }
-            owned.append(mask)
+            owned.append(mine)
             count += 1
             return nil
         }
@@ -65,40 +75,52 @@ struct SketchIndex {
 
     /// Fraction of bins on which item `item` and `sketch` agree.
     func agreement(_ item: Int, _ sketch: UnsafePointer<UInt8>) -> Double {
-        sketches.withUnsafeBufferPointer { all in
+        withSketch(item) { stored in
             var same = 0
-            let base = item * bins
-            for i in 0..<bins where all[base + i] == sketch[i] { same += 1 }
+            for i in 0..<bins where stored[i] == sketch[i] { same += 1 }
             return Double(same) / Double(bins)
+        } ?? 0
+    }
+
+    private mutating func append(_ sketch: UnsafePointer<UInt8>) {
+        if count & ((1 << SketchIndex.chunkShift) - 1) == 0 {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(bins << SketchIndex.chunkShift)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(contentsOf: UnsafeBufferPointer(start: sketch, count: bins))
+    }
+
+    /// Calls `body` with item `item`'s sketch (nil only for an item that was never added).
+    private func withSketch<T>(_ item: Int, _ body: (UnsafePointer<UInt8>) -> T) -> T? {
+        chunks[item >> SketchIndex.chunkShift].withUnsafeBufferPointer { chunk in
+            chunk.baseAddress.map { body($0 + (item & ((1 << SketchIndex.chunkShift) - 1)) * bins) }
         }
     }
 
     /// The item holding `key` in `band`, or the free slot where it would go (-1 when found).
-    private func lookup(band: Int, key: UInt64) -> (item: Int?, position: Int) {
-        let hash = mix(key ^ salts[band])
+    /// `home` is the slot at the hash's position, already read.
+    private func lookup(band: Int, key: UInt64, hash: UInt64, home: UInt32) -> (item: Int?, position: Int) {
         let mask = capacity - 1
         let tag = tagOf(hash)
         var position = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { table in
             let offset = band << capacityBits
+            var slot = home
             while true {
-                let slot = table[offset + position]
                 if slot == 0 { return (nil, position) }
                 if slot >> UInt32(capacityBits) == tag {
                     let item = Int(slot & UInt32(mask)) - 1
-                    if storedKey(item, band) == key { return (item, -1) }
+                    if withSketch(item, { bandKey($0, band) }) == key { return (item, -1) }
                 }
                 position = (position + 1) & mask
+                slot = table[offset + position]
             }
         }
     }
 
     private func tagOf(_ hash: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: hash >> UInt64(32 + capacityBits))
-    }
-
-    private func encode(_ item: Int, key: UInt64, band: Int) -> UInt32 {
-        tagOf(mix(key ^ salts[band])) << UInt32(capacityBits) | UInt32(item + 1)
     }
 
     private func bandKey(_ sketch: UnsafePointer<UInt8>, _ band: Int) -> UInt64 {
@@ -108,13 +130,6 @@ struct SketchIndex {
         return key
     }
 
-    private func storedKey(_ item: Int, _ band: Int) -> UInt64 {
-        sketches.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return 0 }
-            return bandKey(base + item * bins, band)
-        }
-    }
-
     /// Doubles every band table and puts the items back, walking the items in order (the
     /// sketches sequentially). Keys are unique within a band, so each goes in the first free slot.
     private mutating func grow() {
@@ -122,19 +137,18 @@ struct SketchIndex {
         precondition(capacityBits < 32, "near-duplicate index is full")
         var grown = [UInt32](repeating: 0, count: bands << capacityBits)
         slots = []
-        let mask = capacity - 1
+        let bits = capacityBits
+        let mask = (1 << bits) - 1
         grown.withUnsafeMutableBufferPointer { table in
-            sketches.withUnsafeBufferPointer { all in
-                guard let base = all.baseAddress else { return }
-                for item in 0..<count {
-                    let bits = owned[item]
-                    for band in 0..<bands where bits & (1 << UInt32(band)) != 0 {
-                        let key = bandKey(base + item * bins, band)
-                        let hash = mix(key ^ salts[band])
+            for item in 0..<count {
+                let mine = owned[item]
+                withSketch(item) { sketch in
+                    for band in 0..<bands where mine & (1 << UInt32(band)) != 0 {
+                        let hash = mix(bandKey(sketch, band) ^ salts[band])
                         var position = Int(truncatingIfNeeded: hash) & mask
-                        let offset = band << capacityBits
+                        let offset = band << bits
                         while table[offset + position] != 0 { position = (position + 1) & mask }
-                        table[offset + position] = tagOf(hash) << UInt32(capacityBits) | UInt32(item + 1)
+                        table[offset + position] = UInt32(truncatingIfNeeded: hash >> UInt64(32 + bits)) << UInt32(bits) | UInt32(item + 1)
                     }
                 }
             }
