@@ -97,4 +97,32 @@ import Testing
         #expect(try RecordReader.format(of: "a.csv.gz") == .csv)
         #expect(throws: IngestError.self) { try RecordReader.format(of: "a.parquet") }
     }
+
+    @Test func keepingFieldsFailsExactlyWhereAFullParseFails() {
+        let lines = [
+            #"{"prompt": "a", "answers": [{"text": "long", "n": -1.5e3}, null, true], "source": ["x"]}"#,
+            #"{"answers": "\u00e9\ud83d\ude00 \" ok", "prompt": "b", "prompt": "again"}"#,
+            #"{"answers": [1 2], "prompt": "c"}"#, #"{"answers": {"a" 1}, "prompt": "c"}"#,
+            #"{"answers": "bad \q escape", "prompt": "c"}"#, #"{"answers": "\ud800\u0041", "prompt": "c"}"#,
+            #"{"answers": tru, "prompt": "c"}"#, #"{"answers": 01, "prompt": "c"}"#, #"{"answers": "x"} trailing"#,
+            #"{"answers": ["unterminated], "prompt": "c"}"#, #"{"prompt": "d",}"#, #"[1, 2]"#, #"7"#, "{\"answers\": \"tab\there\"}",
+            String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+            "{\"answers\": " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}",
+        ]
+        let withBadUTF8 = Array(#"{"answers": "x"#.utf8) + [0xFF] + Array(#"", "prompt": "e"}"#.utf8)
+        for bytes in lines.map({ Array($0.utf8) }) + [withBadUTF8] {
+            let full = bytes.withUnsafeBufferPointer { b in Result { () throws(JSONParseError) in try JSONParser.parse(bytes: b) } }
+            let kept = bytes.withUnsafeBufferPointer { b in Result { () throws(JSONParseError) in try JSONParser.parse(bytes: b, keeping: ["prompt"]) } }
+            switch (full, kept) {
+            case let (.failure(a), .failure(b)): #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))")
+            case let (.success(a), .success(b)):
+                if case let .object(pairs) = a {
+                    #expect(b == .object(pairs.filter { $0.0 == "prompt" }))
+                } else {
+                    #expect(a == b)
+                }
+            default: Issue.record("one parse failed and the other did not: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
 }

@@ -32,6 +32,7 @@ public final class FileByteSource: ByteSource {
     private let fd: Int32
     public let path: String
 
+    /// Opens `path` for reading; throws `IngestError.cannotRead` when it cannot.
     public init(path: String) throws {
         self.path = path
         fd = Glibc.open(path, O_RDONLY)

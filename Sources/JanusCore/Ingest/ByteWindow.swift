@@ -63,6 +63,7 @@ public final class MemoryByteSource: ByteSource {
     private var offset = 0
     public let path: String
 
+    /// Serves `bytes`; `path` names them in messages.
     public init(_ bytes: [UInt8], path: String = "<memory>") {
         self.bytes = bytes
         self.path = path

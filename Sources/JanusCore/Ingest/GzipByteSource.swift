@@ -15,6 +15,7 @@ public final class GzipByteSource: ByteSource {
     private var finished = false
     public var path: String { input.path }
 
+    /// Inflates what `input` holds.
     public init(_ input: any ByteSource) throws {
         self.input = input
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)

@@ -34,6 +34,7 @@ public struct BadRecord: Error, Sendable, Hashable {
 
     public var kind: Kind
     public var reason: String
+    /// A bad record of `kind`, with a message for the user.
     public init(_ kind: Kind, _ reason: String) {
         self.kind = kind
         self.reason = reason

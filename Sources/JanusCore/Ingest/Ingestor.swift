@@ -33,7 +33,7 @@ public struct Ingestor {
 
         for spec in sources {
             let preset = try SourcePreset.named(spec.preset, settings: settings, path: spec.path)
-            var input = try RecordSource(path: spec.path, maxBytes: settings.maxLineBytes)
+            var input = try RecordSource(path: spec.path, maxBytes: settings.maxLineBytes, fields: preset.fields)
             let processor = RecordProcessor(preset: preset, decoder: input.decoder, filter: filter, hasher: hasher, ranker: ranker)
             let capacity = reservoirCapacity(spec.preset, stored: stored.count, storedBySource: storedBySource, others: ledger.reservoirs)
             let reservoir = ledger.reservoir(spec.preset, capacity: capacity)

@@ -11,6 +11,8 @@ public struct MinHasher: Sendable {
     public let shingleSize: Int
     private let salt: UInt64
 
+    /// A hasher with `bins` bins (bands x rows) over shingles of `shingleSize` words; the seed
+    /// picks the hash function.
     public init(bins: Int, shingleSize: Int, seed: UInt64) {
         precondition(bins > 0 && bins <= Int(UInt16.max) && shingleSize > 0)
         self.bins = bins
@@ -76,7 +78,7 @@ public struct MinHasher: Sendable {
                 if lap == 1 {
                     out[j] = distance == 0
                         ? UInt8(truncatingIfNeeded: value)
-                        : UInt8(truncatingIfNeeded: mix(nearest &+ distance &* 0x9E37_79B9_7F4A_7C15) >> 56)
+                        : UInt8(truncatingIfNeeded: ((nearest ^ distance) &* 0x9E37_79B9_7F4A_7C15) >> 56)
                 }
                 j -= 1
             }

@@ -22,9 +22,12 @@ public enum RecordReader {
         throw IngestError.unsupportedFormat(path: path)
     }
 
-    /// Calls `body` with every record in file order, on the calling thread.
-    public static func forEachRecord(path: String, maxLineBytes: Int, _ body: (RawRecord) throws -> Void) throws {
-        var source = try RecordSource(path: path, maxBytes: maxLineBytes)
+    /// Calls `body` with every record in file order, on the calling thread. With `fields`,
+    /// JSON records keep only those top-level fields (the others are checked, not built).
+    public static func forEachRecord(
+        path: String, maxLineBytes: Int, fields: Set<String>? = nil, _ body: (RawRecord) throws -> Void
+    ) throws {
+        var source = try RecordSource(path: path, maxBytes: maxLineBytes, fields: fields)
         while let batch = try source.nextBatch(targetBytes: 1 << 20) {
             for span in batch.spans {
                 try body(RawRecord(line: span.line, value: source.decoder.decode(span, in: batch.bytes)))
@@ -40,7 +43,7 @@ struct RecordSource {
     private var splitter: any RecordSplitter
     private var sequence = 0
 
-    init(path: String, maxBytes: Int) throws {
+    init(path: String, maxBytes: Int, fields: Set<String>? = nil) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw IngestError.cannotRead(path: path, reason: "no such file")
         }
@@ -50,14 +53,14 @@ struct RecordSource {
         switch format {
         case .jsonl:
             splitter = JSONLSplitter(window, maxBytes: maxBytes)
-            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes)
+            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes, fields: fields)
         case .jsonArray:
             splitter = JSONArraySplitter(window, maxBytes: maxBytes)
-            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes)
+            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes, fields: fields)
         case .csv:
             let csv = try CSVSplitter(window, maxBytes: maxBytes)
             splitter = csv
-            decoder = RecordDecoder(format: format, header: csv.header, maxBytes: maxBytes)
+            decoder = RecordDecoder(format: format, header: csv.header, maxBytes: maxBytes, fields: nil)
         }
     }
 
@@ -76,13 +79,16 @@ struct RecordDecoder: Sendable {
     let format: RecordReader.Format
     let header: [String]
     let maxBytes: Int
+    /// The top-level JSON fields to keep; nil keeps all.
+    let fields: Set<String>?
 
     func decode(_ span: RawBatch.Span, in bytes: [UInt8]) -> Result<JSONValue, BadRecord> {
-        RecordDecoder.decode(span, in: bytes, format: format, header: header, maxBytes: maxBytes)
+        RecordDecoder.decode(span, in: bytes, format: format, header: header, maxBytes: maxBytes, fields: fields)
     }
 
     static func decode(
-        _ span: RawBatch.Span, in bytes: [UInt8], format: RecordReader.Format, header: [String], maxBytes: Int = Int.max
+        _ span: RawBatch.Span, in bytes: [UInt8], format: RecordReader.Format, header: [String], maxBytes: Int = Int.max,
+        fields: Set<String>? = nil
     ) -> Result<JSONValue, BadRecord> {
         switch span.kind {
         case .tooLong:
@@ -97,6 +103,7 @@ struct RecordDecoder: Sendable {
             let record = UnsafeBufferPointer(rebasing: all[span.start..<(span.start + span.count)])
             if format == .csv { return CSVReader.record(record, header: header) }
             do throws(JSONParseError) {
+                if let fields { return .success(try JSONParser.parse(bytes: record, keeping: fields)) }
                 return .success(try JSONParser.parse(bytes: record))
             } catch {
                 if error.message.contains("UTF-8") { return .failure(BadRecord(.invalidUTF8, "invalid UTF-8")) }

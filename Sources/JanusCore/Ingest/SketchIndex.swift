@@ -130,8 +130,8 @@ struct SketchIndex {
         return key
     }
 
-    /// Doubles every band table and puts the items back, walking the items in order (the
-    /// sketches sequentially). Keys are unique within a band, so each goes in the first free slot.
+    /// Doubles every band table and puts the items back. Keys are unique within a band, so
+    /// each goes in the first free slot.
     private mutating func grow() {
         capacityBits += 1
         precondition(capacityBits < 32, "near-duplicate index is full")
@@ -139,17 +139,17 @@ struct SketchIndex {
         slots = []
         let bits = capacityBits
         let mask = (1 << bits) - 1
+        // Band by band: one table (a few MB) is written at a time, the sketches are read in order.
         grown.withUnsafeMutableBufferPointer { table in
-            for item in 0..<count {
-                let mine = owned[item]
-                withSketch(item) { sketch in
-                    for band in 0..<bands where mine & (1 << UInt32(band)) != 0 {
-                        let hash = mix(bandKey(sketch, band) ^ salts[band])
-                        var position = Int(truncatingIfNeeded: hash) & mask
-                        let offset = band << bits
-                        while table[offset + position] != 0 { position = (position + 1) & mask }
-                        table[offset + position] = UInt32(truncatingIfNeeded: hash >> UInt64(32 + bits)) << UInt32(bits) | UInt32(item + 1)
-                    }
+            for band in 0..<bands {
+                let bit: UInt32 = 1 << UInt32(band)
+                let offset = band << bits
+                for item in 0..<count where owned[item] & bit != 0 {
+                    guard let key = withSketch(item, { bandKey($0, band) }) else { continue }
+                    let hash = mix(key ^ salts[band])
+                    var position = Int(truncatingIfNeeded: hash) & mask
+                    while table[offset + position] != 0 { position = (position + 1) & mask }
+                    table[offset + position] = UInt32(truncatingIfNeeded: hash >> UInt64(32 + bits)) << UInt32(bits) | UInt32(item + 1)
                 }
             }
         }

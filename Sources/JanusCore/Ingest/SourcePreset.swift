@@ -11,6 +11,8 @@ public struct ExtractedInstruction: Sendable, Hashable {
 public struct SourcePreset: Sendable {
     public var name: String
     public var mainSource: String
+    /// The top-level fields the preset reads; readers skip the others without building them.
+    public var fields: Set<String> = []
     let extract: @Sendable (JSONValue) throws(BadRecord) -> (text: String, origin: String)
 
     public static let names = ["nectar", "openhermes", "ultrafeedback", "arena", "dsp", "jsonl"]
@@ -19,25 +21,25 @@ public struct SourcePreset: Sendable {
     public static func named(_ name: String, settings: IngestSettings, path: String) throws -> SourcePreset {
         switch name {
         case "nectar":
-            return SourcePreset(name: name, mainSource: "Nectar") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "Nectar", fields: ["prompt", "source"]) { record throws(BadRecord) in
                 let transcript = try stringField(record, "prompt")
                 return (try firstHumanTurn(transcript), originFrom(record["source"]))
             }
         case "openhermes":
-            return SourcePreset(name: name, mainSource: "OpenHermesPreferences") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "OpenHermesPreferences", fields: ["prompt", "source"]) { record throws(BadRecord) in
                 (try stringField(record, "prompt"), originFrom(record["source"]))
             }
         case "ultrafeedback":
-            return SourcePreset(name: name, mainSource: "ultrafeedback_binarized_cleaned") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "ultrafeedback_binarized_cleaned", fields: ["prompt", "source"]) { record throws(BadRecord) in
                 (try stringField(record, "prompt"), originFrom(record["source"]))
             }
         case "arena":
-            return SourcePreset(name: name, mainSource: "chatbot_arena_conversations") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "chatbot_arena_conversations", fields: ["conversation_a"]) { record throws(BadRecord) in
                 guard let conversation = record["conversation_a"] else { throw BadRecord(.missingField, "field `conversation_a` missing") }
                 return (try firstUserTurn(conversation, field: "conversation_a"), "-")
             }
         case "dsp":
-            return SourcePreset(name: name, mainSource: "domain_specific_preference") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "domain_specific_preference", fields: ["query"]) { record throws(BadRecord) in
                 (try stringField(record, "query"), "alpaca")
             }
         case "jsonl":
@@ -45,7 +47,8 @@ public struct SourcePreset: Sendable {
             let originField = settings.originField
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let main = settings.mainSource ?? ((stem as NSString).pathExtension == "jsonl" ? (stem as NSString).deletingPathExtension : stem)
-            return SourcePreset(name: name, mainSource: main) { record throws(BadRecord) in
+            let fields = Set([promptField, originField].compactMap { $0?.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) })
+            return SourcePreset(name: name, mainSource: main, fields: fields) { record throws(BadRecord) in
                 guard let value = record.value(atPath: promptField) else { throw BadRecord(.missingField, "field `\(promptField)` missing") }
                 let text: String
                 if case .array = value {
