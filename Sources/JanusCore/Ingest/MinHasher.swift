@@ -63,6 +63,12 @@ public struct MinHasher: Sendable {
     /// nearest non-empty bin to its right, mixed with the distance, so that borrowed values
     /// only agree when both texts borrow from the same place. Two passes over the bins.
     private func densify(_ minima: UnsafeMutableBufferPointer<UInt64>, into out: UnsafeMutablePointer<UInt8>) {
+        var empty = 0
+        for j in 0..<bins {
+            out[j] = UInt8(truncatingIfNeeded: minima[j])
+            if minima[j] == UInt64.max { empty += 1 }
+        }
+        if empty == 0 { return }
         var nearest = UInt64.max
         var distance: UInt64 = 0
         for lap in 0..<2 {
@@ -75,10 +81,8 @@ public struct MinHasher: Sendable {
                 } else {
                     distance += 1
                 }
-                if lap == 1 {
-                    out[j] = distance == 0
-                        ? UInt8(truncatingIfNeeded: value)
-                        : UInt8(truncatingIfNeeded: ((nearest ^ distance) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+                if lap == 1, distance > 0 {
+                    out[j] = UInt8(truncatingIfNeeded: ((nearest ^ distance) &* 0x9E37_79B9_7F4A_7C15) >> 56)
                 }
                 j -= 1
             }
@@ -132,32 +136,42 @@ private struct Shingler {
     let size: Int
     let window: UnsafeMutableBufferPointer<UInt64>
     var words = 0
+    /// Where the next word goes in the ring `window`.
+    private var slot = 0
+    /// Polynomial hash of the words in the window: sum of word * C^(age), rolled in O(1).
+    private var rolling: UInt64 = 0
+    /// C^(size-1): the weight of the word about to leave the window.
+    private let oldestWeight: UInt64
+    private static let base: UInt64 = 0xFF51_AFD7_ED55_8CCD
 
     init(size: Int, window: UnsafeMutableBufferPointer<UInt64>) {
         self.size = size
         self.window = window
+        var weight: UInt64 = 1
+        for _ in 1..<max(size, 1) { weight = weight &* Shingler.base }
+        oldestWeight = weight
     }
 
     mutating func add(_ word: UInt64, into minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) {
-        window[words % size] = word
+        if words >= size { rolling = rolling &- window[slot] &* oldestWeight }
+        rolling = rolling &* Shingler.base &+ word
+        window[slot] = word
+        slot = slot + 1 == size ? 0 : slot + 1
         words += 1
-        if words >= size { fold(count: size, into: minima, salt: salt) }
+        if words >= size { fold(into: minima, salt: salt) }
     }
 
-    /// Folds the last shingle of a short text; false when there were no words at all.
+    /// Folds the one shingle of a short text; false when there were no words at all.
     func finish(into minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) -> Bool {
         if words == 0 { return false }
-        if words < size { fold(count: words, into: minima, salt: salt) }
+        if words < size { fold(into: minima, salt: salt) }
         return true
     }
 
-    /// One shingle: the words weighted by position-specific odd constants (order matters),
-    /// one final mix, then its bin and value.
-    private func fold(count: Int, into minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) {
-        var h = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
-        let first = words - count
-        for i in first..<words { h = (h &+ window[i % size]) &* 0xFF51_AFD7_ED55_8CCD }
-        let x = mix(h ^ salt)
+    /// One shingle (the window's rolling hash, which depends on word order): one mix, then
+    /// its bin and value.
+    private func fold(into minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) {
+        let x = mix(rolling ^ salt)
         let bin = Int(truncatingIfNeeded: ((x >> 32) &* UInt64(minima.count)) >> 32)
         let value = x & 0xFFFF_FFFF
         if value < minima[bin] { minima[bin] = value }
