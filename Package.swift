@@ -33,12 +33,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(name: "CPrefetch"),
         .target(
             name: "JanusCore",
             dependencies: [
                 "CSQLite",
                 "CCurl",
                 "CZlib",
+                "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -74,7 +74,15 @@ struct IngestLedger {
         _ batch: PreparedBatch, spec: SourceSpec, mainSource: String, counts: inout SourceCounts, reservoir: SampleReservoir
     ) throws {
         let fileNumber = file(spec.path)
+        // Sketch offsets of this batch, to prefetch near-dup table slots a few records ahead.
+        let ahead = 4
+        let upcoming: [Int] = near == nil ? [] : batch.records.compactMap {
+            if case let .instruction(item) = $0.outcome { return item.sketchOffset }
+            return nil
+        }
+        var nextSketch = 0
         try batch.sketches.withUnsafeBufferPointer { sketches in
+            if let base = sketches.baseAddress { for offset in upcoming.prefix(ahead) { near?.prefetch(base + offset) } }
             for record in batch.records {
                 counts.read += 1
                 let here = Location(file: fileNumber, line: UInt32(clamping: record.line))
@@ -87,6 +95,12 @@ struct IngestLedger {
                     badExamples[bad.kind] = shown + 1
                     drop(spec, record.line, reason: "bad", detail: bad.reason, example: shown < examplesPerReason)
                 case let .instruction(item):
+                    if item.sketchOffset != nil, !upcoming.isEmpty {
+                        if nextSketch + ahead < upcoming.count, let base = sketches.baseAddress {
+                            near?.prefetch(base + upcoming[nextSketch + ahead])
+                        }
+                        nextSketch += 1
+                    }
                     let key = item.digest.key
                     if let first = seen[key] {
                         counts.duplicate += 1
@@ -98,7 +112,7 @@ struct IngestLedger {
                         let pattern = filterPatterns[hit]
                         counts.filtered += 1
                         summary.filterHits[pattern, default: 0] += 1
-                        let line = TextNormalizer.firstLine(item.text).prefix(60)
+                        let line = TextNormalizer.firstLine(batch.string(item.text)).prefix(60)
                         drop(spec, record.line, reason: "filtered", detail: "\(pattern) in \"\(line)\"")
                         continue
                     }
@@ -113,8 +127,8 @@ struct IngestLedger {
                     }
                     reservoir.offer(rank: item.rank, tiebreak: item.digest.w0) {
                         StoredInstruction(
-                            id: item.digest.hex, position: 0, text: item.text, mainSource: mainSource,
-                            originalSource: item.originalSource, sourceName: spec.preset, sourceFile: spec.path,
+                            id: item.digest.hex, position: 0, text: batch.string(item.text), mainSource: mainSource,
+                            originalSource: batch.string(item.originalSource), sourceName: spec.preset, sourceFile: spec.path,
                             sourceLine: record.line)
                     }
                 }

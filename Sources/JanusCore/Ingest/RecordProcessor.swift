@@ -11,10 +11,12 @@ struct PreparedRecord: Sendable {
 }
 
 /// An instruction that was read, normalised, hashed, ranked and checked against the filter.
+/// Its text and origin are byte ranges in the batch's `strings`: the thread that merges
+/// batches builds a `String` only for what it keeps, and frees a batch in a few calls.
 struct PreparedInstruction: Sendable {
     /// As stored: NFC, trimmed.
-    var text: String
-    var originalSource: String
+    var text: Range<Int>
+    var originalSource: Range<Int>
     var digest: InstructionDigest
     var rank: UInt64
     /// The index of the first filter pattern that matched, if any.
@@ -24,10 +26,22 @@ struct PreparedInstruction: Sendable {
     var sketchOffset: Int?
 }
 
-/// The records of one batch, in file order, and their sketches side by side.
+/// The records of one batch, in file order, their sketches and their strings side by side.
 struct PreparedBatch: Sendable {
     var records: [PreparedRecord] = []
     var sketches: [UInt8] = []
+    var strings: [UInt8] = []
+
+    /// The UTF-8 text at `range` of `strings`.
+    func string(_ range: Range<Int>) -> String {
+        strings.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    mutating func append(_ text: String) -> Range<Int> {
+        let start = strings.count
+        strings.append(contentsOf: text.utf8)
+        return start..<strings.count
+    }
 }
 
 /// The per-record work of ingest, safe to run on any thread: decode, apply the preset,
@@ -48,14 +62,14 @@ struct RecordProcessor: Sendable {
             case let .failure(bad):
                 outcome = .bad(bad)
             case let .success(record):
-                outcome = prepare(record, sketches: &out.sketches)
+                outcome = prepare(record, into: &out)
             }
             out.records.append(PreparedRecord(line: span.line, outcome: outcome))
         }
         return out
     }
 
-    private func prepare(_ record: JSONValue, sketches: inout [UInt8]) -> PreparedRecord.Outcome {
+    private func prepare(_ record: JSONValue, into batch: inout PreparedBatch) -> PreparedRecord.Outcome {
         let raw: (text: String, origin: String)
         do {
             raw = try preset.rawInstruction(from: record)
@@ -68,19 +82,19 @@ struct RecordProcessor: Sendable {
         let hit = filter.matchIndex(text)
         var sketchOffset: Int?
         if let hasher, hit == nil {
-            let offset = sketches.count
-            sketches.append(contentsOf: repeatElement(0, count: hasher.bins))
-            let hasWords = sketches.withUnsafeMutableBufferPointer { all in
+            let offset = batch.sketches.count
+            batch.sketches.append(contentsOf: repeatElement(0, count: hasher.bins))
+            let hasWords = batch.sketches.withUnsafeMutableBufferPointer { all in
                 all.baseAddress.map { hasher.sketch(text, into: $0 + offset) } ?? false
             }
             if hasWords {
                 sketchOffset = offset
             } else {
-                sketches.removeLast(hasher.bins)
+                batch.sketches.removeLast(hasher.bins)
             }
         }
         return .instruction(PreparedInstruction(
-            text: text, originalSource: raw.origin, digest: digest, rank: ranker.rank(digest),
+            text: batch.append(text), originalSource: batch.append(raw.origin), digest: digest, rank: ranker.rank(digest),
             filterHit: hit, sketchOffset: sketchOffset))
     }
 }

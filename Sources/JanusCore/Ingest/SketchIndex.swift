@@ -1,10 +1,12 @@
+import CPrefetch
+
 /// Locality-sensitive hashing over MinHash sketches: the sketch is cut into `bands` bands of
 /// `rows` bytes; two sketches that agree on a whole band are candidates, and a candidate whose
 /// sketch agrees on at least `threshold` of all bytes is a near duplicate.
 ///
 /// Built for a million sketches in little memory: sketches live in fixed-size chunks of bytes
 /// (one byte per bin; chunks, so growing never copies them), and each band is an
-/// open-addressing table of 32-bit slots holding the item number and, in the bits the item
+/// open-addressing table (in huge pages, `SlotTable`) of 32-bit slots holding the item number and, in the bits the item
 /// number does not need, a tag of the band key, so a probe rarely has to read a sketch to tell
 /// keys apart. The first item with a given band key keeps the slot; tables grow together, so a
 /// slot always has room for any item number.
@@ -17,7 +19,7 @@ struct SketchIndex {
     private static let chunkShift = 14
     /// Per item, the bands whose slot it owns (bit per band), so growing reads sketches in order.
     private var owned: [UInt32] = []
-    private var slots: [UInt32]
+    private var slots: SlotTable
     private var capacityBits: Int
     private let salts: [UInt64]
 
@@ -29,7 +31,7 @@ struct SketchIndex {
         var generator = SeededGenerator(seed: seed ^ 0x6261_6E64_7321)
         salts = (0..<bands).map { _ in generator.next() }
         capacityBits = 12
-        slots = [UInt32](repeating: 0, count: bands << 12)
+        slots = SlotTable(count: bands << 12)
     }
 
     var bins: Int { bands * rows }
@@ -38,7 +40,9 @@ struct SketchIndex {
     /// The earlier item most similar to `sketch` at or above the threshold, or nil after adding
     /// `sketch` as item number `count`.
     mutating func checkAndAdd(_ sketch: UnsafePointer<UInt8>) -> (item: Int, similarity: Double)? {
+        if !isKnownUniquelyReferenced(&slots) { slots = slots.copy() }
         if (count + 1) * 4 > capacity * 3 { grow() }
+        let table = slots.base
         let bands = bands
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bands * 3) { scratch in
             // First every band's hash and home slot: independent loads the CPU can overlap.
@@ -46,7 +50,7 @@ struct SketchIndex {
             for band in 0..<bands {
                 let hash = mix(bandKey(sketch, band) ^ salts[band])
                 scratch[band] = hash
-                scratch[bands + band] = UInt64(slots[band << capacityBits + Int(truncatingIfNeeded: hash) & mask])
+                scratch[bands + band] = UInt64(table[band << capacityBits + Int(truncatingIfNeeded: hash) & mask])
             }
             var best: (item: Int, similarity: Double)?
             var lastChecked = -1
@@ -64,12 +68,23 @@ struct SketchIndex {
             append(sketch)
             var mine: UInt32 = 0
             for band in 0..<bands where free[band] != UInt64.max {
-                slots[band << capacityBits + Int(free[band])] = tagOf(scratch[band]) << UInt32(capacityBits) | UInt32(count + 1)
+                table[band << capacityBits + Int(free[band])] = tagOf(scratch[band]) << UInt32(capacityBits) | UInt32(count + 1)
                 mine |= 1 << UInt32(band)
             }
             owned.append(mine)
             count += 1
             return nil
+        }
+    }
+
+    /// Asks the CPU to fetch the table slots `sketch` will probe, so that the probes of a later
+    /// `checkAndAdd` find them in cache (the tables are far larger than the caches).
+    func prefetch(_ sketch: UnsafePointer<UInt8>) {
+        let table = slots.base
+        let mask = capacity - 1
+        for band in 0..<bands {
+            let hash = mix(bandKey(sketch, band) ^ salts[band])
+            janus_prefetch(table + (band << capacityBits + Int(truncatingIfNeeded: hash) & mask))
         }
     }
 
@@ -104,18 +119,17 @@ struct SketchIndex {
         let mask = capacity - 1
         let tag = tagOf(hash)
         var position = Int(truncatingIfNeeded: hash) & mask
-        return slots.withUnsafeBufferPointer { table in
-            let offset = band << capacityBits
-            var slot = home
-            while true {
-                if slot == 0 { return (nil, position) }
-                if slot >> UInt32(capacityBits) == tag {
-                    let item = Int(slot & UInt32(mask)) - 1
-                    if withSketch(item, { bandKey($0, band) }) == key { return (item, -1) }
-                }
-                position = (position + 1) & mask
-                slot = table[offset + position]
+        let table = slots.base
+        let offset = band << capacityBits
+        var slot = home
+        while true {
+            if slot == 0 { return (nil, position) }
+            if slot >> UInt32(capacityBits) == tag {
+                let item = Int(slot & UInt32(mask)) - 1
+                if withSketch(item, { bandKey($0, band) }) == key { return (item, -1) }
             }
+            position = (position + 1) & mask
+            slot = table[offset + position]
         }
     }
 
@@ -135,12 +149,13 @@ struct SketchIndex {
     private mutating func grow() {
         capacityBits += 1
         precondition(capacityBits < 32, "near-duplicate index is full")
-        var grown = [UInt32](repeating: 0, count: bands << capacityBits)
-        slots = []
+        let grown = SlotTable(count: bands << capacityBits)
+        slots = grown
         let bits = capacityBits
         let mask = (1 << bits) - 1
         // Band by band: one table (a few MB) is written at a time, the sketches are read in order.
-        grown.withUnsafeMutableBufferPointer { table in
+        do {
+            let table = grown.base
             for band in 0..<bands {
                 let bit: UInt32 = 1 << UInt32(band)
                 let offset = band << bits
@@ -153,6 +168,5 @@ struct SketchIndex {
                 }
             }
         }
-        slots = grown
     }
 }
