@@ -91,9 +91,11 @@ struct IngestLedger {
                     if settings.strict { throw IngestError.badLine(file: spec.path, line: record.line, reason: bad.reason) }
                     counts.bad += 1
                     counts.badReasons[bad.kind.rawValue, default: 0] += 1
+                    // Examples of every kind: at most two of each, twice the usual number in all.
                     let shown = badExamples[bad.kind, default: 0]
                     badExamples[bad.kind] = shown + 1
-                    drop(spec, record.line, reason: "bad", detail: bad.reason, example: shown < examplesPerReason)
+                    let room = summary.examples["bad", default: []].count < 2 * examplesPerReason
+                    drop(spec, record.line, reason: "bad", detail: bad.reason, example: shown < 2 && room)
                 case let .instruction(item):
                     if item.sketchOffset != nil, !upcoming.isEmpty {
                         if nextSketch + ahead < upcoming.count, let base = sketches.baseAddress {
