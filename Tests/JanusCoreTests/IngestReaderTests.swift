@@ -125,4 +125,15 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: [false, true]) func lineReaderStreamsPlainAndGzip(gzip: Bool) throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let url = dir.appendingPathComponent(gzip ? "l.txt.gz" : "l.txt")
+        let bytes = Array("one\r\ntwo\n\nthree".utf8)
+        try Data(gzip ? GzipCompressor.compress(bytes) : bytes).write(to: url)
+        var lines: [String] = []
+        let reader = try LineReader(path: url.path, chunkSize: 4)
+        try reader.forEachLine { line, number in lines.append("\(number):\(String(decoding: line, as: UTF8.self))") }
+        #expect(lines == ["1:one", "2:two", "3:", "4:three"])
+    }
 }
