@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 RECORDS="${RECORDS:-1300000}"
 if [ ! -x /usr/bin/time ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get install -y -qq time >/dev/null
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq time >/dev/null
 fi
 corpus="$(python3 bench/make_corpus.py --records "$RECORDS" --seed "${SEED:-7}")"
 work="$(mktemp -d)"

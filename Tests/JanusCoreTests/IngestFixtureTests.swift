@@ -110,4 +110,21 @@ import Testing
         #expect(summary.totals.filtered == 9)
         #expect(summary.totals.sampled == 183)
     }
+
+    @Test(.tags(.endToEnd)) func theCommandPrintsTheTableOnStderrAndJSONOnStdout() throws {
+        let dir = try Self.gzipped()
+        let args = ["ingest", "--db", dir.appendingPathComponent("janus.db").path, "--json"]
+            + Self.sources(in: dir, suffix: ".gz").flatMap { ["--source", "\($0.preset)=\($0.path)"] }
+        let result = try runJanus(args, in: dir)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("bad lines by reason: empty_instruction 2, invalid_json 1, malformed_row 1, missing_field 2, wrong_type 2"))
+        #expect(result.stderr.contains("dsp.csv.gz:7: expected 5 fields, found 2"))
+        let json = try JSONParser.parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(json["total"]?["read"] == 26)
+        #expect(json["total"]?["bad_reasons"]?["missing_field"] == 2)
+        #expect(json["added"] == 11)
+        let strict = try runJanus(args + ["--strict"], in: dir)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("nectar.jsonl.gz:4: field `prompt` is a number, expected a string"))
+    }
 }

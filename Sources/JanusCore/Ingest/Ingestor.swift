@@ -11,8 +11,9 @@ public struct Ingestor {
     public var settings: IngestSettings
     public var seed: Int
     public var examplesPerReason = 5
-    /// Worker threads for the per-record work; 1 runs everything on the calling thread.
-    public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Worker threads for the per-record work (default: one per core, at most 8: past that the
+    /// merge in file order is the limit); 1 runs everything on the calling thread.
+    public var workers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     /// About how many bytes of records go to a worker at a time.
     public var batchBytes = 1 << 20
 
