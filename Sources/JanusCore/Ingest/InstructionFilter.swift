@@ -46,6 +46,28 @@ public struct InstructionFilter: Sendable {
     /// The index of the first pattern that matches the first line, if any.
     public func matchIndex(_ text: String) -> Int? {
         if patterns.isEmpty { return nil }
+        var copy = text
+        // ASCII text: find and lower-case the first line in place, and build a String only when
+        // a regex has to run.
+        let ascii: Int?? = copy.withUTF8 { bytes in
+            guard isASCII(bytes), let range = TextNormalizer.asciiFirstLine(bytes) else { return nil }
+            let line = UnsafeBufferPointer(rebasing: bytes[range])
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: line.count) { lowered in
+                for (i, b) in line.enumerated() { lowered[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                let haystack = UnsafeBufferPointer(lowered)
+                var text: String?
+                for i in patterns.indices {
+                    if let groups = requirements[i], !groups.allSatisfy({ $0.contains { ByteSearch.find($0, in: haystack) != nil } }) {
+                        continue
+                    }
+                    let string = text ?? String(decoding: line, as: UTF8.self)
+                    text = string
+                    if regexes[i].regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) != nil { return .some(i) }
+                }
+                return .some(nil)
+            }
+        }
+        if let ascii { return ascii }
         let line = String(TextNormalizer.firstLine(text))
         var lowered = Array(line.utf8)
         var nonASCII = false

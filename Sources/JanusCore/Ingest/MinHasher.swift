@@ -60,31 +60,30 @@ public struct MinHasher: Sendable {
     }
 
     /// Fills empty bins by rotation (Shrivastava & Li 2014): an empty bin takes the value of the
-    /// nearest non-empty bin to its right, mixed with the distance, so that borrowed values
-    /// only agree when both texts borrow from the same place. Two passes over the bins.
+    /// nearest non-empty bin to its right (circularly), mixed with the distance, so that
+    /// borrowed values only agree when both texts borrow from the same place. One pass to
+    /// copy, one leftward lap from the last non-empty bin.
     private func densify(_ minima: UnsafeMutableBufferPointer<UInt64>, into out: UnsafeMutablePointer<UInt8>) {
         var empty = 0
+        var last = -1
         for j in 0..<bins {
-            out[j] = UInt8(truncatingIfNeeded: minima[j])
-            if minima[j] == UInt64.max { empty += 1 }
+            let value = minima[j]
+            out[j] = UInt8(truncatingIfNeeded: value)
+            if value == UInt64.max { empty += 1 } else { last = j }
         }
-        if empty == 0 { return }
-        var nearest = UInt64.max
+        guard empty > 0, last >= 0 else { return }
+        var nearest = minima[last]
         var distance: UInt64 = 0
-        for lap in 0..<2 {
-            var j = bins - 1
-            while j >= 0 {
-                let value = minima[j]
-                if value != UInt64.max {
-                    nearest = value
-                    distance = 0
-                } else {
-                    distance += 1
-                }
-                if lap == 1, distance > 0 {
-                    out[j] = UInt8(truncatingIfNeeded: ((nearest ^ distance) &* 0x9E37_79B9_7F4A_7C15) >> 56)
-                }
-                j -= 1
+        var j = last
+        for _ in 1..<bins {
+            j = j == 0 ? bins - 1 : j - 1
+            let value = minima[j]
+            if value != UInt64.max {
+                nearest = value
+                distance = 0
+            } else {
+                distance += 1
+                out[j] = UInt8(truncatingIfNeeded: ((nearest ^ distance) &* 0x9E37_79B9_7F4A_7C15) >> 56)
             }
         }
     }

@@ -108,14 +108,7 @@ public enum TextNormalizer {
         var copy = text
         let range: Range<Int>?? = copy.withUTF8 { bytes in
             guard isASCII(bytes) else { return nil }
-            var start = 0
-            while start < bytes.count {
-                var end = start
-                while end < bytes.count, !(0x0A...0x0D).contains(bytes[end]) { end += 1 }
-                if (start..<end).contains(where: { !isASCIISpace(bytes[$0]) }) { return .some(start..<end) }
-                start = end + 1
-            }
-            return .some(nil)
+            return .some(asciiFirstLine(bytes))
         }
         switch range {
         case .some(.some(let r)):
@@ -124,6 +117,26 @@ public enum TextNormalizer {
         case .some(.none): return ""
         case .none: return text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) } ?? ""
         }
+    }
+}
+
+extension TextNormalizer {
+    /// The byte range of the first non-blank line of ASCII text (lines end at LF, VT, FF, CR).
+    static func asciiFirstLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            var blank = true
+            while end < bytes.count {
+                let b = bytes[end]
+                if b >= 0x0A, b <= 0x0D { break }
+                if b != 0x20, b != 0x09 { blank = false }
+                end += 1
+            }
+            if !blank { return start..<end }
+            start = end + 1
+        }
+        return nil
     }
 }
 
