@@ -77,22 +77,17 @@ struct DigestKey: Hashable, Sendable {
     }
 }
 
-/// The seeded sampling rank of an instruction: the first 8 bytes of
-/// SHA-256("<seed>\u{1F}sample\u{1F}<id>"), as `Hashing.sha256Prefix64` computes it.
+/// The seeded sampling rank of an instruction: its identity digest (already a cryptographic
+/// hash of the content) mixed with a key derived from the seed. Depends only on the seed and
+/// the text, so the sample does too.
 struct SampleRanker: Sendable {
-    private let prefix: [UInt8]
+    private let key: UInt64
 
     init(seed: Int) {
-        prefix = Array("\(seed)\u{1F}sample\u{1F}".utf8)
+        key = Hashing.sha256Prefix64("\(seed)\u{1F}sample")
     }
 
     func rank(_ digest: InstructionDigest) -> UInt64 {
-        var hasher = SHA256()
-        prefix.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hex in
-            digest.writeHex(into: hex)
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(hex))
-        }
-        return hasher.finalize().withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian }
+        mix(mix(digest.w0 ^ key) ^ digest.w1)
     }
 }

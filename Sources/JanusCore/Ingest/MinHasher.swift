@@ -100,7 +100,8 @@ private struct WordHasher {
         var b = byte
         if b >= 0x41, b <= 0x5A { b |= 0x20 }
         if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
-            hash = (hash ^ UInt64(b)) &* fnvPrime
+            // h * 33 + b: a two-cycle dependency per byte (shift and add), mixed at the word's end.
+            hash = (hash << 5) &+ hash &+ UInt64(b)
             inWord = true
         } else {
             end(&shingles, minima: minima, salt: salt)
@@ -118,13 +119,13 @@ private struct WordHasher {
             return
         }
         for b in (p.changesWhenLowercased ? p.lowercaseMapping : String(scalar)).utf8 {
-            hash = (hash ^ UInt64(b)) &* fnvPrime
+            hash = (hash << 5) &+ hash &+ UInt64(b)
         }
         inWord = true
     }
 
     @inline(__always) mutating func end(_ shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64) {
-        if inWord { shingles.add(hash, into: minima, salt: salt) }
+        if inWord { shingles.add(mix(hash), into: minima, salt: salt) }
         hash = fnvOffset
         inWord = false
     }
