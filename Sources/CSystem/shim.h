@@ -1,5 +1,6 @@
 #ifndef JANUS_CSYSTEM_SHIM_H
 #define JANUS_CSYSTEM_SHIM_H
+/* Small system calls and compiler hints that Swift cannot spell. Header only: nothing to link. */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,6 +14,16 @@ static inline int janus_rename_exchange(const char *from, const char *to) {
 #else
     errno = ENOSYS;
     return -1;
+
+/* A cache prefetch hint, which Swift has no spelling for. */
+static inline void janus_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
 #endif
+}
+
+/* A cache prefetch hint, which Swift has no spelling for. */
+static inline void janus_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
 }
 #endif

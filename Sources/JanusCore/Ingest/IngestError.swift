@@ -14,13 +14,29 @@ public enum IngestError: Error, LocalizedError, Sendable, Equatable {
             return "unknown source preset \"\(name)\" (known: \(SourcePreset.names.joined(separator: ", ")))"
         case let .badLine(file, line, reason): return "\(file):\(line): \(reason)"
         case let .unsupportedFormat(path):
-            return "\(path): unknown file type (expected .jsonl, .json or .csv; Parquet: export it to JSONL first, see README)"
+            return "\(path): unknown file type (expected .jsonl, .json or .csv, each optionally .gz; Parquet: export it to JSONL first, see README)"
         }
     }
 }
 
-/// Why one record was skipped.
+/// Why one record was skipped: a kind to count by, and a message for the user.
 public struct BadRecord: Error, Sendable, Hashable {
+    /// What is wrong, as counted in the summary (`bad_reasons`).
+    public enum Kind: String, Sendable, CaseIterable {
+        case invalidJSON = "invalid_json"
+        case invalidUTF8 = "invalid_utf8"
+        case missingField = "missing_field"
+        case wrongType = "wrong_type"
+        case empty = "empty_instruction"
+        case tooLong = "too_long"
+        case malformedRow = "malformed_row"
+    }
+
+    public var kind: Kind
     public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// A bad record of `kind`, with a message for the user.
+    public init(_ kind: Kind, _ reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
 }

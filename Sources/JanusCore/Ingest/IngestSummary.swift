@@ -3,6 +3,8 @@ public struct SourceCounts: Sendable, Hashable {
     public var source: String
     public var read = 0
     public var bad = 0
+    /// Bad lines by kind (`invalid_json`, `missing_field`, ...; see `BadRecord.Kind`).
+    public var badReasons: [String: Int] = [:]
     public var duplicate = 0
     public var nearDuplicate = 0
     public var filtered = 0
@@ -14,6 +16,7 @@ public struct SourceCounts: Sendable, Hashable {
     public var json: JSONValue {
         .object([
             ("source", .string(source)), ("read", .integer(read)), ("bad", .integer(bad)),
+            ("bad_reasons", .object(badReasons.keys.sorted().map { ($0, .integer(badReasons[$0] ?? 0)) })),
             ("duplicate", .integer(duplicate)), ("near_duplicate", .integer(nearDuplicate)),
             ("filtered", .integer(filtered)), ("sampled", .integer(sampled)), ("not_sampled", .integer(notSampled)),
         ])
@@ -32,6 +35,7 @@ public struct IngestSummary: Sendable {
         sources.reduce(into: SourceCounts(source: "total")) { t, s in
             t.read += s.read
             t.bad += s.bad
+            t.badReasons.merge(s.badReasons, uniquingKeysWith: +)
             t.duplicate += s.duplicate
             t.nearDuplicate += s.nearDuplicate
             t.filtered += s.filtered
@@ -55,6 +59,10 @@ public struct IngestSummary: Sendable {
             [s.source, "\(s.read)", "\(s.bad)", "\(s.duplicate)", "\(s.nearDuplicate)", "\(s.filtered)", "\(s.sampled)"]
         }
         var lines = [TextTable.render([header] + rows)]
+        let reasons = totals.badReasons
+        if !reasons.isEmpty {
+            lines.append("bad lines by reason: " + reasons.keys.sorted().map { "\($0) \(reasons[$0] ?? 0)" }.joined(separator: ", "))
+        }
         for reason in examples.keys.sorted() {
             for example in examples[reason] ?? [] { lines.append("  \(reason): \(example)") }
         }

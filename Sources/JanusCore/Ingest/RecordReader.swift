@@ -7,142 +7,108 @@ public struct RawRecord: Sendable {
     public var value: Result<JSONValue, BadRecord>
 }
 
-/// Reads the records of a JSONL, JSON-array or CSV file, whichever its name says.
+/// Reads the records of a JSONL, JSON-array or CSV file, gzip-compressed or not, whichever its
+/// name says. Every format is streamed: memory holds one chunk, never the whole file.
 public enum RecordReader {
     public enum Format: Sendable { case jsonl, jsonArray, csv }
 
+    /// The format named by the file's extension (a final `.gz` is looked through).
     public static func format(of path: String) throws -> Format {
-        let lower = path.lowercased()
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".json") { return .jsonArray }
         if lower.hasSuffix(".csv") { return .csv }
         throw IngestError.unsupportedFormat(path: path)
     }
 
-    /// Calls `body` with every record in file order.
-    public static func forEachRecord(path: String, maxLineBytes: Int, _ body: (RawRecord) throws -> Void) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw IngestError.cannotRead(path: path, reason: "no such file")
-        }
-        switch try format(of: path) {
-        case .jsonl:
-            let reader = try LineReader(path: path)
-            try reader.forEachLine { bytes, line in
-                if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                if bytes.count > maxLineBytes {
-                    try body(RawRecord(line: line, value: .failure(BadRecord("line longer than \(maxLineBytes) bytes"))))
-                    return
-                }
-                do {
-                    try body(RawRecord(line: line, value: .success(try JSONParser.parse(bytes: bytes))))
-                } catch let error as JSONParseError {
-                    let reason = error.message.contains("UTF-8") ? "invalid UTF-8" : "invalid JSON (\(error.message) at byte \(error.offset))"
-                    try body(RawRecord(line: line, value: .failure(BadRecord(reason))))
-                }
-            }
-        case .jsonArray:
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw IngestError.cannotRead(path: path, reason: "cannot read the file")
-            }
-            let root: JSONValue
-            do {
-                root = try JSONParser.parse(data)
-            } catch {
-                throw IngestError.badLine(file: path, line: 1, reason: "not a JSON document: \(error.description)")
-            }
-            guard let items = root.arrayValue else {
-                throw IngestError.badLine(file: path, line: 1, reason: "expected a JSON array of records, got a \(root.typeName)")
-            }
-            for (i, item) in items.enumerated() {
-                try body(RawRecord(line: i + 1, value: .success(item)))
-            }
-        case .csv:
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw IngestError.cannotRead(path: path, reason: "cannot read the file")
-            }
-            try CSVReader.forEachRow(data) { fields, line in
-                try body(RawRecord(line: line, value: fields))
+    /// Calls `body` with every record in file order, on the calling thread. With `fields`,
+    /// JSON records keep only those top-level fields (the others are checked, not built).
+    public static func forEachRecord(
+        path: String, maxLineBytes: Int, fields: Set<String>? = nil, _ body: (RawRecord) throws -> Void
+    ) throws {
+        var source = try RecordSource(path: path, maxBytes: maxLineBytes, fields: fields)
+        while let batch = try source.nextBatch(targetBytes: 1 << 20) {
+            for span in batch.spans {
+                try body(RawRecord(line: span.line, value: source.decoder.decode(span, in: batch.bytes)))
             }
         }
     }
 }
 
-/// RFC 4180 CSV: the first row names the columns; quoted fields may hold commas, quotes ("")
-/// and line breaks. Each row becomes a JSON object keyed by the header.
-public enum CSVReader {
-    public static func forEachRow(_ data: Data, _ body: (Result<JSONValue, BadRecord>, Int) throws -> Void) throws {
-        let bytes = [UInt8](data)
-        var header: [String]?
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        var line = 1
-        var rowStart = 1
-        var i = 0
-        var quotedField = false
+/// A source file opened for reading: its splitter, and the decoder its records need.
+struct RecordSource {
+    let path: String
+    let decoder: RecordDecoder
+    private var splitter: any RecordSplitter
+    private var sequence = 0
 
-        func finishField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quotedField = false
+    init(path: String, maxBytes: Int, fields: Set<String>? = nil) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw IngestError.cannotRead(path: path, reason: "no such file")
         }
-        func finishRow() throws {
-            defer {
-                fields.removeAll(keepingCapacity: true)
-                rowStart = line
-            }
-            if fields.count == 1, fields[0].isEmpty { return }
-            guard let names = header else {
-                header = fields
-                return
-            }
-            if fields.count != names.count {
-                try body(.failure(BadRecord("expected \(names.count) fields, found \(fields.count)")), rowStart)
-                return
-            }
-            try body(.success(.object(zip(names, fields).map { ($0, .string($1)) })), rowStart)
+        self.path = path
+        let format = try RecordReader.format(of: path)
+        let window = ByteWindow(try ByteSources.open(path))
+        switch format {
+        case .jsonl:
+            splitter = JSONLSplitter(window, maxBytes: maxBytes)
+            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes, fields: fields)
+        case .jsonArray:
+            splitter = JSONArraySplitter(window, maxBytes: maxBytes)
+            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes, fields: fields)
+        case .csv:
+            let csv = try CSVSplitter(window, maxBytes: maxBytes)
+            splitter = csv
+            decoder = RecordDecoder(format: format, header: csv.header, maxBytes: maxBytes, fields: nil)
         }
+    }
 
-        while i < bytes.count {
-            let b = bytes[i]
-            if inQuotes {
-                if b == 0x22 {
-                    if i + 1 < bytes.count, bytes[i + 1] == 0x22 {
-                        field.append(0x22)
-                        i += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if b == 0x0A { line += 1 }
-                    field.append(b)
-                }
-            } else {
-                switch b {
-                case 0x22 where field.isEmpty && !quotedField:
-                    inQuotes = true
-                    quotedField = true
-                case 0x2C:
-                    finishField()
-                case 0x0A:
-                    finishField()
-                    line += 1
-                    try finishRow()
-                case 0x0D:
-                    break
-                default:
-                    field.append(b)
-                }
+    /// The next batch of about `targetBytes`, or nil at the end of the file.
+    mutating func nextBatch(targetBytes: Int) throws -> RawBatch? {
+        var batch = RawBatch(sequence: sequence, reserving: targetBytes + (targetBytes >> 2))
+        guard try splitter.fill(&batch, targetBytes: targetBytes) else { return nil }
+        sequence += 1
+        return batch
+    }
+}
+
+/// Turns the bytes of one record into a JSON value, or says why it cannot: safe to use from
+/// any thread.
+struct RecordDecoder: Sendable {
+    let format: RecordReader.Format
+    let header: [String]
+    let maxBytes: Int
+    /// The top-level JSON fields to keep; nil keeps all.
+    let fields: Set<String>?
+
+    func decode(_ span: RawBatch.Span, in bytes: [UInt8]) -> Result<JSONValue, BadRecord> {
+        RecordDecoder.decode(span, in: bytes, format: format, header: header, maxBytes: maxBytes, fields: fields)
+    }
+
+    static func decode(
+        _ span: RawBatch.Span, in bytes: [UInt8], format: RecordReader.Format, header: [String], maxBytes: Int = Int.max,
+        fields: Set<String>? = nil
+    ) -> Result<JSONValue, BadRecord> {
+        switch span.kind {
+        case .tooLong:
+            let unit = format == .csv ? "row" : format == .jsonArray ? "record" : "line"
+            return .failure(BadRecord(.tooLong, "\(unit) longer than \(maxBytes == Int.max ? "the limit" : "\(maxBytes) bytes")"))
+        case .unterminated:
+            return .failure(BadRecord(.malformedRow, "unterminated quoted field"))
+        case .record:
+            break
+        }
+        return bytes.withUnsafeBufferPointer { all in
+            let record = UnsafeBufferPointer(rebasing: all[span.start..<(span.start + span.count)])
+            if format == .csv { return CSVReader.record(record, header: header) }
+            do throws(JSONParseError) {
+                if let fields { return .success(try JSONParser.parse(bytes: record, keeping: fields)) }
+                return .success(try JSONParser.parse(bytes: record))
+            } catch {
+                if error.message.contains("UTF-8") { return .failure(BadRecord(.invalidUTF8, "invalid UTF-8")) }
+                return .failure(BadRecord(.invalidJSON, "invalid JSON (\(error.message) at byte \(error.offset))"))
             }
-            i += 1
-        }
-        if inQuotes {
-            try body(.failure(BadRecord("unterminated quoted field")), rowStart)
-            return
-        }
-        if !field.isEmpty || !fields.isEmpty {
-            finishField()
-            try finishRow()
         }
     }
 }

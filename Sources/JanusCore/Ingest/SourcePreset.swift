@@ -11,6 +11,8 @@ public struct ExtractedInstruction: Sendable, Hashable {
 public struct SourcePreset: Sendable {
     public var name: String
     public var mainSource: String
+    /// The top-level fields the preset reads; readers skip the others without building them.
+    public var fields: Set<String> = []
     let extract: @Sendable (JSONValue) throws(BadRecord) -> (text: String, origin: String)
 
     public static let names = ["nectar", "openhermes", "ultrafeedback", "arena", "dsp", "jsonl"]
@@ -19,25 +21,25 @@ public struct SourcePreset: Sendable {
     public static func named(_ name: String, settings: IngestSettings, path: String) throws -> SourcePreset {
         switch name {
         case "nectar":
-            return SourcePreset(name: name, mainSource: "Nectar") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "Nectar", fields: ["prompt", "source"]) { record throws(BadRecord) in
                 let transcript = try stringField(record, "prompt")
                 return (try firstHumanTurn(transcript), originFrom(record["source"]))
             }
         case "openhermes":
-            return SourcePreset(name: name, mainSource: "OpenHermesPreferences") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "OpenHermesPreferences", fields: ["prompt", "source"]) { record throws(BadRecord) in
                 (try stringField(record, "prompt"), originFrom(record["source"]))
             }
         case "ultrafeedback":
-            return SourcePreset(name: name, mainSource: "ultrafeedback_binarized_cleaned") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "ultrafeedback_binarized_cleaned", fields: ["prompt", "source"]) { record throws(BadRecord) in
                 (try stringField(record, "prompt"), originFrom(record["source"]))
             }
         case "arena":
-            return SourcePreset(name: name, mainSource: "chatbot_arena_conversations") { record throws(BadRecord) in
-                guard let conversation = record["conversation_a"] else { throw BadRecord("field `conversation_a` missing") }
+            return SourcePreset(name: name, mainSource: "chatbot_arena_conversations", fields: ["conversation_a"]) { record throws(BadRecord) in
+                guard let conversation = record["conversation_a"] else { throw BadRecord(.missingField, "field `conversation_a` missing") }
                 return (try firstUserTurn(conversation, field: "conversation_a"), "-")
             }
         case "dsp":
-            return SourcePreset(name: name, mainSource: "domain_specific_preference") { record throws(BadRecord) in
+            return SourcePreset(name: name, mainSource: "domain_specific_preference", fields: ["query"]) { record throws(BadRecord) in
                 (try stringField(record, "query"), "alpaca")
             }
         case "jsonl":
@@ -45,15 +47,16 @@ public struct SourcePreset: Sendable {
             let originField = settings.originField
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let main = settings.mainSource ?? ((stem as NSString).pathExtension == "jsonl" ? (stem as NSString).deletingPathExtension : stem)
-            return SourcePreset(name: name, mainSource: main) { record throws(BadRecord) in
-                guard let value = record.value(atPath: promptField) else { throw BadRecord("field `\(promptField)` missing") }
+            let fields = Set([promptField, originField].compactMap { $0?.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) })
+            return SourcePreset(name: name, mainSource: main, fields: fields) { record throws(BadRecord) in
+                guard let value = record.value(atPath: promptField) else { throw BadRecord(.missingField, "field `\(promptField)` missing") }
                 let text: String
                 if case .array = value {
                     text = try firstUserTurn(value, field: promptField)
                 } else if let s = value.stringValue {
                     text = s
                 } else {
-                    throw BadRecord("field `\(promptField)` is a \(value.typeName), expected a string or a message list")
+                    throw BadRecord(.wrongType, "field `\(promptField)` is a \(value.typeName), expected a string or a message list")
                 }
                 return (text, originField.map { originFrom(record.value(atPath: $0)) } ?? "-")
             }
@@ -64,16 +67,23 @@ public struct SourcePreset: Sendable {
 
     /// Applies the preset to one record.
     public func instruction(from record: JSONValue) throws(BadRecord) -> ExtractedInstruction {
-        guard case .object = record else { throw BadRecord("expected a JSON object, got a \(record.typeName)") }
-        let (text, origin) = try extract(record)
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw BadRecord("instruction is empty") }
+        let (text, origin) = try rawInstruction(from: record)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw BadRecord(.empty, "instruction is empty") }
         return ExtractedInstruction(text: text, mainSource: mainSource, originalSource: origin)
     }
 }
 
+extension SourcePreset {
+    /// The instruction and origin of a record, not yet checked for being empty.
+    func rawInstruction(from record: JSONValue) throws(BadRecord) -> (text: String, origin: String) {
+        guard case .object = record else { throw BadRecord(.wrongType, "expected a JSON object, got a \(record.typeName)") }
+        return try extract(record)
+    }
+}
+
 func stringField(_ record: JSONValue, _ name: String) throws(BadRecord) -> String {
-    guard let value = record[name] else { throw BadRecord("field `\(name)` missing") }
-    guard let s = value.stringValue else { throw BadRecord("field `\(name)` is a \(value.typeName), expected a string") }
+    guard let value = record[name] else { throw BadRecord(.missingField, "field `\(name)` missing") }
+    guard let s = value.stringValue else { throw BadRecord(.wrongType, "field `\(name)` is a \(value.typeName), expected a string") }
     return s
 }
 
@@ -86,28 +96,37 @@ func originFrom(_ value: JSONValue?) -> String {
     }
 }
 
-/// The first Human turn of a `\n\nHuman: ...\n\nAssistant: ...` transcript.
+/// The first Human turn of a `\n\nHuman: ...\n\nAssistant: ...` transcript, up to the next
+/// turn marker, trimmed (NFC, as `TextNormalizer.stored`). Searched on UTF-8 bytes.
 func firstHumanTurn(_ transcript: String) throws(BadRecord) -> String {
-    guard let human = transcript.range(of: "Human:") else {
-        let trimmed = transcript.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { throw BadRecord("field `prompt` is empty") }
+    var copy = transcript
+    let turn: String? = copy.withUTF8 { bytes in
+        guard let human = ByteSearch.find(humanMarker, in: bytes) else { return nil }
+        let start = human + humanMarker.count
+        let assistant = ByteSearch.find(nextAssistant, in: bytes, from: start) ?? bytes.count
+        let nextHuman = ByteSearch.find(nextHumanMarker, in: bytes, from: start) ?? bytes.count
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(assistant, nextHuman)]), as: UTF8.self)
+    }
+    guard let turn else {
+        let trimmed = TextNormalizer.stored(transcript)
+        if trimmed.isEmpty { throw BadRecord(.empty, "field `prompt` is empty") }
         return trimmed
     }
-    var turn = transcript[human.upperBound...]
-    if let next = turn.range(of: "\n\nAssistant:") ?? turn.range(of: "\n\nHuman:") {
-        turn = turn[..<next.lowerBound]
-    }
-    return turn.trimmingCharacters(in: .whitespacesAndNewlines)
+    return TextNormalizer.stored(turn)
 }
+
+private let humanMarker = Array("Human:".utf8)
+private let nextAssistant = Array("\n\nAssistant:".utf8)
+private let nextHumanMarker = Array("\n\nHuman:".utf8)
 
 /// The content of the first `user` message of a message list.
 func firstUserTurn(_ conversation: JSONValue, field: String) throws(BadRecord) -> String {
     guard let turns = conversation.arrayValue else {
-        throw BadRecord("field `\(field)` is a \(conversation.typeName), expected a list of messages")
+        throw BadRecord(.wrongType, "field `\(field)` is a \(conversation.typeName), expected a list of messages")
     }
     for turn in turns where turn["role"]?.stringValue == "user" || turn["role"]?.stringValue == "human" {
-        guard let content = turn["content"]?.stringValue else { throw BadRecord("`\(field)`: a user turn has no string `content`") }
+        guard let content = turn["content"]?.stringValue else { throw BadRecord(.wrongType, "`\(field)`: a user turn has no string `content`") }
         return content
     }
-    throw BadRecord("field `\(field)` has no user turn")
+    throw BadRecord(.missingField, "field `\(field)` has no user turn")
 }
