@@ -136,6 +136,8 @@ struct ExportOptions: ParsableArguments {
     var maxShardMb: Int?
     @Option(help: "Instructions held out as a test split in every format.")
     var testSplit: Int?
+    @Flag(help: "Write gzip-compressed shards (.jsonl.gz).")
+    var gzip = false
 
     func apply(to config: inout JanusConfig) {
         if !formats.isEmpty { config.export.formats = formats }
@@ -143,5 +145,6 @@ struct ExportOptions: ParsableArguments {
         if let shardSize { config.export.shardSize = shardSize }
         if let maxShardMb { config.export.maxShardMB = maxShardMb }
         if let testSplit { config.export.testSplit = testSplit }
+        if gzip { config.export.gzip = true }
     }
 }

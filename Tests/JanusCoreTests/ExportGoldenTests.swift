@@ -92,4 +92,24 @@ import Testing
         // Nothing is left beside it.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path) == ["sft"])
     }
+
+    @Test func gzipShardsHoldTheSameRecordsAndLoad() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let workspace = try Self.fixedWorkspace(in: dir)
+        var settings = ExportSettings()
+        settings.out = dir.appendingPathComponent("plain").path
+        _ = try workspace.export(formats: ExportFormat.allCases, settings: settings)
+        settings.out = dir.appendingPathComponent("gz").path
+        settings.gzip = true
+        let results = try workspace.export(formats: ExportFormat.allCases, settings: settings)
+        #expect(results.allSatisfy { $0.splits.allSatisfy { $0.shards.allSatisfy { $0.name.hasSuffix(".jsonl.gz") } } })
+        for format in ExportFormat.allCases {
+            let plain = try Data(contentsOf: dir.appendingPathComponent("plain/\(format.rawValue)/train-00000-of-00001.jsonl"))
+            let unzipped = try runProgram("/bin/gzip", ["-dc", "gz/\(format.rawValue)/train-00000-of-00001.jsonl.gz"], in: dir)
+            #expect(unzipped.status == 0)
+            #expect(Data(unzipped.stdout.utf8) == plain, "\(format.rawValue)")
+        }
+        let loaded = try runProgram("/usr/bin/env", ["python3", TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "gz"], in: dir)
+        #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
+    }
 }

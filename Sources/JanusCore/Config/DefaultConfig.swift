@@ -59,7 +59,8 @@ public enum DefaultConfig {
           out: out
           formats: [all]         # sft, sft-small, dpo, orpo, rm, all
           shard_size: 100000     # records per shard
-          max_shard_mb: null
+          max_shard_mb: null     # megabytes of JSONL per shard at most (before compression)
+          gzip: false            # true: shards are .jsonl.gz
           test_split: 0          # instructions held out as a test split in every format
 
         """

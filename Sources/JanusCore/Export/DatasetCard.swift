@@ -13,7 +13,7 @@ enum DatasetCard {
         ]
         for split in result.splits.map(\.name) {
             lines.append("  - split: \(split)")
-            lines.append("    path: \"\(split)-*.jsonl\"")
+            lines.append("    path: \"\(split)-*.jsonl\(result.splits.first?.shards.first?.name.hasSuffix(".gz") == true ? ".gz" : "")\"")
         }
         lines += [
             "---",

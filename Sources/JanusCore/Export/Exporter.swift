@@ -67,7 +67,8 @@ public struct Exporter {
             var writers: [String: ShardWriter] = [:]
             for split in splitNames {
                 writers[split] = ShardWriter(
-                    directory: staging, split: split, shardSize: settings.shardSize, maxBytes: settings.maxShardMB.map { $0 << 20 })
+                    directory: staging, split: split, shardSize: settings.shardSize, maxBytes: settings.maxShardMB.map { $0 << 20 },
+                    gzip: settings.gzip)
             }
             sinks.append((format, staging, writers))
         }

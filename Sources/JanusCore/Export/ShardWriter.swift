@@ -11,13 +11,16 @@ public struct ShardInfo: Sendable, Hashable {
 }
 
 /// Streams JSONL records into shards of at most `shardSize` records (or `maxBytes` bytes),
-/// hashing as it writes. Shards are written under part names and renamed to
+/// gzip-compressed or not, hashing the file as it writes. Shards are written under part names and renamed to
 /// `<split>-00000-of-000NN.jsonl` by `finish()`, once their number is known; each is fsynced.
 final class ShardWriter {
     let directory: URL
     let split: String
     let shardSize: Int
     let maxBytes: Int?
+    let gzip: Bool
+    private var deflater: GzipDeflater?
+    private var fileBytes = 0
     private var finished: [(part: URL, records: Int, bytes: Int, sha256: String)] = []
     private var handle: FileHandle?
     private var part: URL?
@@ -26,11 +29,13 @@ final class ShardWriter {
     private var bytes = 0
     private var buffer: [UInt8] = []
 
-    init(directory: URL, split: String, shardSize: Int, maxBytes: Int?) {
+    /// `maxBytes` bounds a shard's uncompressed size; with `gzip` the shards are `.jsonl.gz`.
+    init(directory: URL, split: String, shardSize: Int, maxBytes: Int?, gzip: Bool = false) {
         self.directory = directory
         self.split = split
         self.shardSize = max(1, shardSize)
         self.maxBytes = maxBytes
+        self.gzip = gzip
         buffer.reserveCapacity(1 << 20)
     }
 
@@ -60,23 +65,32 @@ final class ShardWriter {
         hasher = SHA256()
         records = 0
         bytes = 0
+        fileBytes = 0
+        deflater = gzip ? GzipDeflater() : nil
+    }
+
+    private func write(_ chunk: [UInt8]) throws {
+        guard let handle, !chunk.isEmpty else { return }
+        let data = Data(chunk)
+        hasher.update(data: data)
+        try handle.write(contentsOf: data)
+        fileBytes += chunk.count
     }
 
     private func flush() throws {
-        guard let handle, !buffer.isEmpty else { return }
-        let data = Data(buffer)
-        hasher.update(data: data)
-        try handle.write(contentsOf: data)
+        guard !buffer.isEmpty else { return }
+        try write(deflater.map { $0.update(buffer) } ?? buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     private func closeShard() throws {
         guard let handle, let part else { return }
         try flush()
+        if let deflater { try write(deflater.finish()) }
         try handle.synchronize()
         try handle.close()
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        finished.append((part, records, bytes, digest))
+        finished.append((part, records, fileBytes, digest))
         self.handle = nil
         self.part = nil
     }
@@ -88,7 +102,7 @@ final class ShardWriter {
         try closeShard()
         let total = finished.count
         return try finished.enumerated().map { index, shard in
-            let name = String(format: "%@-%05d-of-%05d.jsonl", split, index, total)
+            let name = String(format: "%@-%05d-of-%05d.jsonl", split, index, total) + (gzip ? ".gz" : "")
             try FileManager.default.moveItem(at: shard.part, to: directory.appendingPathComponent(name))
             return ShardInfo(name: name, records: shard.records, bytes: shard.bytes, sha256: shard.sha256)
         }
