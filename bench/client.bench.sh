@@ -2,6 +2,7 @@
 # Client benchmark: janus-bench client (the real OpenAIClient on libcurl) against the asyncio
 # test server on 127.0.0.1. Per scenario: wall time, client CPU (user+sys), peak RSS; for the
 # fault mix, the server's request count against successes + recorded failed attempts.
+# CLIENT_BENCH_POLL=1 adds scenario b on the curl_multi_poll driver.
 set -euo pipefail
 BIN=${JANUS_BIN:?set by bench/run.sh}
 BENCH="$(dirname "$BIN")/janus-bench"
@@ -41,6 +42,10 @@ run() { # $1 name, $2 requests, $3 concurrency, $4 latency, $5 control json, $6 
 
 run a-20k-c1000 20000 1000 0.5s '{"reset":true,"latency":0.5,"rates":{}}' "wall<=12 cpu<=5 rss<=150"
 run b-50k-c5000 50000 5000 5s '{"reset":true,"latency":5,"rates":{}}' "wall<=60 (bound 50)" --window 10000
+# The same load on curl_multi_poll instead of epoll, for comparison (CLIENT_BENCH_POLL=1).
+if [ "${CLIENT_BENCH_POLL:-0}" = 1 ]; then
+    JANUS_CURL_DRIVER=poll run b-poll 50000 5000 5s '{"reset":true,"latency":5,"rates":{}}' "compare with b" --window 10000
+fi
 run c-faults 10000 200 0.05s \
     '{"reset":true,"latency":0.05,"rates":{"429":0.10,"500":0.05,"reset":0.02},"retry_after_ms":50,"seed":1}' \
     "all complete; server requests = ok + failed attempts" --max-attempts 10
