@@ -55,6 +55,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Load drivers for bench/*.bench.sh, kept out of the user-facing CLI.
+        .executableTarget(
+            name: "janus-bench",
+            dependencies: [
+                "JanusCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "JanusCoreTests",
             dependencies: ["JanusCore"],

@@ -36,4 +36,15 @@ static inline CURLcode janus_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v)
 static inline CURLMcode janus_multi_setopt_long(CURLM *m, CURLMoption o, long v) {
     return curl_multi_setopt(m, o, v);
 }
+static inline CURLMcode janus_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) {
+    return curl_multi_setopt(m, o, v);
+}
+typedef int (*janus_socket_callback)(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp);
+static inline CURLMcode janus_multi_setopt_socket_callback(CURLM *m, janus_socket_callback cb) {
+    return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, cb);
+}
+typedef int (*janus_timer_callback)(CURLM *multi, long timeout_ms, void *userp);
+static inline CURLMcode janus_multi_setopt_timer_callback(CURLM *m, janus_timer_callback cb) {
+    return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, cb);
+}
 #endif

@@ -5,9 +5,10 @@ import Testing
 
 /// The transport on its own: many transfers at once, headers, shutdown.
 @Suite struct CurlTransportTests {
-    @Test func manyConcurrentTransfersAllComplete() async throws {
+    @Test(arguments: [TransferDriverKind.epoll, .poll])
+    func manyConcurrentTransfersAllComplete(driver: TransferDriverKind) async throws {
         let server = try await TestChatServer.start(["--latency", "0.05"])
-        let transport = CurlTransport(expectedConcurrency: 200)
+        let transport = CurlTransport(expectedConcurrency: 200, driver: driver)
         let url = server.baseURL + "/chat/completions"
         let statuses = await withTaskGroup(of: Int.self) { group in
             for n in 0..<200 {

@@ -64,6 +64,35 @@ import Testing
         #expect(await waiter.value == false)
     }
 
+    @Test func cancelledWaiterInTheQueueLeaksNoSlot() async {
+        let gate = ConcurrencyGate(limit: 1)
+        #expect(await gate.acquire())
+        let first = Task { await gate.acquire() }
+        let second = Task { await gate.acquire() }
+        second.cancel()
+        gate.release()
+        #expect(await first.value)
+        #expect(await second.value == false)
+        gate.release()
+        #expect(await gate.acquire(), "the cancelled waiter's turn was skipped, not kept")
+    }
+
+    @Test func thousandsOfWaitersAreAllAdmitted() async {
+        let gate = ConcurrencyGate(limit: 3)
+        let admitted = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<3000 {
+                group.addTask {
+                    guard await gate.acquire() else { return false }
+                    gate.release()
+                    return true
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(admitted == 3000)
+        #expect(gate.limit == 3)
+    }
+
     @Test func costMeterPricesByLongestPrefix() {
         let meter = CostMeter(
             prices: ["gpt-4o": ModelPrice(prompt: 2.5, completion: 10), "gpt-4o-mini": ModelPrice(prompt: 0.15, completion: 0.6)],

@@ -47,12 +47,32 @@ final class ConcurrencyGate: Sendable {
         var adaptive: AdaptiveLimit
         var inUse = 0
         var nextID: UInt64 = 0
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        /// Waiters in arrival order: `order[head...]` are ids, `waiting` holds the live ones
+        /// (a cancelled waiter leaves its id behind, skipped when reached). O(1) per operation.
+        var waiting: [UInt64: CheckedContinuation<Bool, Never>] = [:]
+        var order: [UInt64] = []
+        var head = 0
+
+        mutating func enqueue(_ id: UInt64, _ continuation: CheckedContinuation<Bool, Never>) {
+            waiting[id] = continuation
+            order.append(id)
+        }
 
         mutating func admitWaiters() {
-            while inUse < adaptive.limit, !waiters.isEmpty {
-                inUse += 1
-                waiters.removeFirst().continuation.resume(returning: true)
+            while inUse < adaptive.limit, head < order.count {
+                let id = order[head]
+                head += 1
+                if let continuation = waiting.removeValue(forKey: id) {
+                    inUse += 1
+                    continuation.resume(returning: true)
+                }
+            }
+            if head == order.count {
+                order.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024, head * 2 >= order.count {
+                order.removeFirst(head)
+                head = 0
             }
         }
     }
@@ -78,19 +98,17 @@ final class ConcurrencyGate: Sendable {
                 state.withLock { state in
                     if Task.isCancelled {
                         continuation.resume(returning: false)
-                    } else if state.inUse < state.adaptive.limit, state.waiters.isEmpty {
+                    } else if state.inUse < state.adaptive.limit, state.waiting.isEmpty {
                         state.inUse += 1
                         continuation.resume(returning: true)
                     } else {
-                        state.waiters.append((id, continuation))
+                        state.enqueue(id, continuation)
                     }
                 }
             }
         } onCancel: {
             state.withLock { state in
-                if let index = state.waiters.firstIndex(where: { $0.id == id }) {
-                    state.waiters.remove(at: index).continuation.resume(returning: false)
-                }
+                state.waiting.removeValue(forKey: id)?.resume(returning: false)
             }
         }
     }

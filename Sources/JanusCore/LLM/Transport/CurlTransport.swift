@@ -4,10 +4,11 @@ import Foundation
 /// An HTTP transport on the libcurl multi interface.
 ///
 /// One dedicated thread drives every transfer: it adds submitted requests to the multi
-/// handle, calls `curl_multi_perform`, collects finished transfers with
-/// `curl_multi_info_read`, resumes each caller's continuation exactly once, and sleeps in
-/// `curl_multi_poll`. Other threads only touch the lock-protected inbox and call
-/// `curl_multi_wakeup`; no libcurl handle is used from two threads.
+/// handle, waits for socket activity and lets libcurl act on it (a `TransferDriver`: epoll with
+/// `curl_multi_socket_action` on Linux, else `curl_multi_poll`), collects finished transfers
+/// with `curl_multi_info_read`, and resumes each caller's continuation exactly once. Other
+/// threads only touch the lock-protected inbox and wake the driver; no libcurl handle is used
+/// from two threads.
 final class CurlTransport: Sendable {
     typealias Outcome = Result<HTTPResponse, TransportError>
 
@@ -23,22 +24,26 @@ final class CurlTransport: Sendable {
         var cancellations: [UInt64] = []
         var stopping = false
         var stopped = false
+
+        var isEmpty: Bool { submissions.isEmpty && cancellations.isEmpty }
     }
 
     private let inbox = Locked(Inbox())
-    private let multi: MultiHandle?
+    private let driver: (any TransferDriver)?
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts the transport thread. `expectedConcurrency` raises the open-file limit to fit.
-    init(expectedConcurrency: Int = 64) {
+    init(expectedConcurrency: Int = 64, driver kind: TransferDriverKind = .fromEnvironment()) {
         FileDescriptorLimit.raise(toAtLeast: expectedConcurrency * 2 + 64)
-        multi = MultiHandle()
-        guard let multi else {
+        guard let multi = MultiHandle() else {
+            driver = nil
             inbox.withLock { $0.stopping = true; $0.stopped = true }
             finished.signal()
             return
         }
-        let loop = TransferLoop(multi: multi, inbox: inbox)
+        let driver = kind.make(for: multi)
+        self.driver = driver
+        let loop = TransferLoop(multi: multi, driver: driver, inbox: inbox, maxIdle: max(256, expectedConcurrency))
         let done = finished
         let thread = Thread {
             loop.run()
@@ -63,21 +68,25 @@ final class CurlTransport: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
                 // Checked under the lock: a cancellation that lands after this check is queued
                 // after the submission, so the loop always sees the submission first.
-                let rejection: TransportError? = inbox.withLock { inbox in
-                    if inbox.stopping { return .shutDown }
-                    if Task.isCancelled { return .cancelled }
+                let (rejection, first): (TransportError?, Bool) = inbox.withLock { inbox in
+                    if inbox.stopping { return (.shutDown, false) }
+                    if Task.isCancelled { return (.cancelled, false) }
+                    let first = inbox.isEmpty
                     inbox.submissions.append(Submission(id: id, request: request, continuation: continuation))
-                    return nil
+                    return (nil, first)
                 }
                 if let rejection {
                     continuation.resume(returning: .failure(rejection))
-                } else {
-                    wake()
+                } else if first {
+                    wake()  // a non-empty inbox already woke the loop, which drains it whole
                 }
             }
         } onCancel: {
-            inbox.withLock { $0.cancellations.append(id) }
-            wake()
+            let first = inbox.withLock { inbox in
+                defer { inbox.cancellations.append(id) }
+                return inbox.isEmpty
+            }
+            if first { wake() }
         }
     }
 
@@ -97,7 +106,7 @@ final class CurlTransport: Sendable {
     private func wake() {
         // Under the lock, so the loop cannot clean up the multi handle in between.
         inbox.withLock { inbox in
-            if !inbox.stopped { multi?.wakeup() }
+            if !inbox.stopped { driver?.wake() }
         }
     }
 
@@ -109,15 +118,18 @@ final class CurlTransport: Sendable {
         }
 
         private let multi: MultiHandle
+        private let driver: any TransferDriver
         private let inbox: Locked<Inbox>
         private var active: [UnsafeMutableRawPointer: Active] = [:]
         private var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
         private var idle: [EasyHandle] = []
-        private let maxIdle = 256
+        private let maxIdle: Int
 
-        init(multi: MultiHandle, inbox: Locked<Inbox>) {
+        init(multi: MultiHandle, driver: any TransferDriver, inbox: Locked<Inbox>, maxIdle: Int) {
             self.multi = multi
+            self.driver = driver
             self.inbox = inbox
+            self.maxIdle = maxIdle
         }
 
         func run() {
@@ -132,11 +144,10 @@ final class CurlTransport: Sendable {
                 submissions.forEach(start)
                 cancellations.forEach { cancel(id: $0, with: .cancelled) }
                 if stopping { break }
-                multi.perform()
+                driver.step()
                 while let (handle, result) = multi.nextDone() {
                     complete(handle: handle, result: result)
                 }
-                multi.poll(timeoutMilliseconds: 1000)
             }
             for id in Array(handleByID.keys) {
                 cancel(id: id, with: .shutDown)

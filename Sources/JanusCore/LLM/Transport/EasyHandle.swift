@@ -44,7 +44,10 @@ final class EasyHandle {
             janus_easy_setopt_write_callback(raw, CURLOPT_HEADERFUNCTION, easyHandleWriteHeader),
             janus_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, me),
             janus_easy_setopt_long(raw, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)),
-            janus_easy_setopt_long(raw, CURLOPT_PIPEWAIT, 1),
+            // Waiting to learn whether a connection multiplexes costs a TLS handshake on
+            // https, but on plain http (HTTP/1.1) the answer only comes with the first response:
+            // every other transfer would wait out one whole generation before connecting.
+            janus_easy_setopt_long(raw, CURLOPT_PIPEWAIT, request.url.prefix(8).lowercased() == "https://" ? 1 : 0),
             janus_easy_setopt_long(raw, CURLOPT_SSL_VERIFYPEER, 1),
             janus_easy_setopt_long(raw, CURLOPT_SSL_VERIFYHOST, 2),
             janus_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "http,https"),

@@ -3,7 +3,7 @@ import CCurl
 /// The libcurl multi handle, owned by this object and cleaned up in `deinit`. It holds the
 /// connection pool that every transfer shares (keep-alive reuse, HTTP/2 multiplexing).
 ///
-/// `perform`, `poll`, `add`, `remove` and `nextDone` belong to the transport thread; only
+/// `perform`, `poll`, the socket actions, `add`, `remove` and `nextDone` belong to the transport thread; only
 /// `wakeup` may be called from another thread (libcurl documents it as thread-safe).
 final class MultiHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
@@ -36,6 +36,36 @@ final class MultiHandle: @unchecked Sendable {
     func poll(timeoutMilliseconds: Int32) {
         var ready: Int32 = 0
         _ = curl_multi_poll(raw, nil, 0, timeoutMilliseconds, &ready)
+    }
+
+    /// Lets libcurl act on `fd`, which epoll reported ready (`flags`: CURL_CSELECT_* bits).
+    func socketAction(_ fd: Int32, flags: Int32) {
+        var running: Int32 = 0
+        _ = curl_multi_socket_action(raw, fd, flags, &running)
+    }
+
+    /// Lets libcurl act on the timer it asked for (timeouts, connects, newly added transfers).
+    func timeoutAction() {
+        var running: Int32 = 0
+        _ = curl_multi_socket_action(raw, CURL_SOCKET_TIMEOUT, 0, &running)
+    }
+
+    /// Routes socket-interest and timer updates to `socket` and `timer`, with `context`.
+    func setSocketCallbacks(
+        context: UnsafeMutableRawPointer, socket: janus_socket_callback, timer: janus_timer_callback
+    ) {
+        _ = janus_multi_setopt_pointer(raw, CURLMOPT_SOCKETDATA, context)
+        _ = janus_multi_setopt_pointer(raw, CURLMOPT_TIMERDATA, context)
+        _ = janus_multi_setopt_socket_callback(raw, socket)
+        _ = janus_multi_setopt_timer_callback(raw, timer)
+    }
+
+    /// Stops the callbacks set with `setSocketCallbacks`.
+    func clearSocketCallbacks() {
+        _ = janus_multi_setopt_socket_callback(raw, nil)
+        _ = janus_multi_setopt_timer_callback(raw, nil)
+        _ = janus_multi_setopt_pointer(raw, CURLMOPT_SOCKETDATA, nil)
+        _ = janus_multi_setopt_pointer(raw, CURLMOPT_TIMERDATA, nil)
     }
 
     /// Interrupts a `poll` on the transport thread. Thread-safe.
