@@ -51,10 +51,35 @@ public struct Exporter {
         return Set(ranked.prefix(settings.testSplit).map(\.1))
     }
 
-    /// Exports the items that `items` hands out, in every format at once, in one pass.
+    /// One item's records in every format, already encoded as JSONL (the costly part, done on
+    /// every core before the single writer appends them in order).
+    public struct EncodedItem: Sendable {
+        public var item: ExportItem
+        /// Per format, in `formats` order: the lines and how many records they hold.
+        public var lines: [(bytes: [UInt8], records: Int)]
+    }
+
+    /// Encodes an item for `formats`.
+    public func encoder(formats: [ExportFormat]) -> @Sendable (ExportItem) -> EncodedItem {
+        let builder = RecordBuilder(seed: context.seed)
+        return { item in
+            EncodedItem(item: item, lines: formats.map { format in
+                var bytes: [UInt8] = []
+                let records = builder.records(format, item)
+                for record in records {
+                    record.write(to: &bytes)
+                    bytes.append(0x0A)
+                }
+                return (bytes, records.count)
+            })
+        }
+    }
+
+    /// Exports the encoded items that `items` hands out (made by `encoder(formats:)` for the
+    /// same formats), in every format at once, in one pass.
     public func export(
         formats: [ExportFormat], testIDs: Set<String>, leftOut: () -> LeftOut,
-        items: ((ExportItem) throws -> Void) throws -> Void
+        items: ((EncodedItem) throws -> Void) throws -> Void
     ) throws -> [ExportResult] {
         let out = URL(fileURLWithPath: settings.out)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -72,15 +97,13 @@ public struct Exporter {
             }
             sinks.append((format, staging, writers))
         }
-        let builder = RecordBuilder(seed: context.seed)
         var card = CardStats()
         do {
-            try items { item in
-                card.add(item)
-                let split = testIDs.contains(item.instruction.id) ? "test" : "train"
-                for sink in sinks {
-                    guard let writer = sink.writers[split] else { continue }
-                    for record in builder.records(sink.format, item) { try writer.append(record) }
+            try items { encoded in
+                card.add(encoded.item)
+                let split = testIDs.contains(encoded.item.instruction.id) ? "test" : "train"
+                for (sink, lines) in zip(sinks, encoded.lines) {
+                    try sink.writers[split]?.append(lines: lines.bytes, records: lines.records)
                 }
             }
         } catch {

@@ -45,13 +45,29 @@ final class ShardWriter {
         line.reserveCapacity(4096)
         record.write(to: &line)
         line.append(0x0A)
-        if handle != nil, records >= shardSize || (maxBytes.map { bytes + line.count > $0 } ?? false) {
+        try append(lines: line, records: 1)
+    }
+
+    /// Appends `count` encoded lines; they are split across shards where a shard fills up, so
+    /// every shard but the last holds exactly `shardSize` records (or fits `maxBytes`).
+    func append(lines: [UInt8], records count: Int) throws {
+        guard count > 0 else { return }
+        if handle != nil, (maxBytes.map { bytes + lines.count > $0 } ?? false) || records + count > shardSize {
+            if count > 1 {
+                // A shard fills up inside this item: place its lines one by one (rare: once a shard).
+                var start = 0
+                for (i, byte) in lines.enumerated() where byte == 0x0A {
+                    try append(lines: Array(lines[start...i]), records: 1)
+                    start = i + 1
+                }
+                return
+            }
             try closeShard()
         }
         if handle == nil { try openShard() }
-        buffer.append(contentsOf: line)
-        records += 1
-        bytes += line.count
+        buffer.append(contentsOf: lines)
+        records += count
+        bytes += lines.count
         if buffer.count >= 1 << 20 { try flush() }
     }
 

@@ -94,11 +94,12 @@ public final class Workspace: @unchecked Sendable {
     /// Exports the completed items in the given formats (into `settings.out`), streaming.
     public func export(formats: [ExportFormat], settings: ExportSettings) throws -> [ExportResult] {
         let exporter = Exporter(settings: settings, context: try exportContext())
+        let encode = exporter.encoder(formats: formats)
         var leftOut = LeftOut()
         return try exporter.export(
             formats: formats, testIDs: exporter.testIDs(Array(try store.instructionIDs())), leftOut: { leftOut }
         ) { visit in
-            try forEachExportItem(leftOut: &leftOut, visit)
+            try forEachExportItem(leftOut: &leftOut, transform: encode, visit)
         }
     }
 
@@ -123,25 +124,43 @@ public final class Workspace: @unchecked Sendable {
     /// Every instruction with its completed variants, in position order. The store is read
     /// one batch at a time (memory stays flat) and each batch is checked on every core.
     public func forEachExportItem(leftOut: inout LeftOut, _ visit: (ExportItem) throws -> Void) throws {
+        try forEachExportItem(leftOut: &leftOut, transform: { $0 }, visit)
+    }
+
+    /// As `forEachExportItem(leftOut:_:)`, with `transform` applied to each item on the
+    /// worker threads before `visit` sees it in order.
+    public func forEachExportItem<T: Sendable>(
+        leftOut: inout LeftOut, transform: @escaping @Sendable (ExportItem) -> T, _ visit: (T) throws -> Void
+    ) throws {
         let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants)
         var batch: [(StoredInstruction, StoredState)] = []
-        func drain() throws {
-            let results = try ParallelMap.map(batch) { entry -> (ExportItem, LeftOut) in
+        var inFlight: PendingMap<(T, LeftOut)>?
+        // Batch N is computed on the worker threads while this thread reads batch N+1 from the
+        // store and hands batch N-1 to `visit`.
+        func finishInFlight() throws {
+            guard let pending = inFlight else { return }
+            inFlight = nil
+            for (value, left) in try pending.wait() {
+                leftOut.add(left)
+                try visit(value)
+            }
+        }
+        func submit() throws {
+            let next = ParallelMap.start(batch) { entry -> (T, LeftOut) in
                 var left = LeftOut()
                 let item = try walker.exportItem(entry.0, state: entry.1, leftOut: &left)
-                return (item, left)
+                return (transform(item), left)
             }
             batch.removeAll(keepingCapacity: true)
-            for (item, left) in results {
-                leftOut.add(left)
-                try visit(item)
-            }
+            try finishInFlight()
+            inFlight = next
         }
         try store.forEachInstruction { instruction, state in
             batch.append((instruction, state))
-            if batch.count >= 512 { try drain() }
+            if batch.count >= 512 { try submit() }
         }
-        try drain()
+        if !batch.isEmpty { try submit() }
+        try finishInFlight()
     }
 
     func exportContext() throws -> ExportContext {
