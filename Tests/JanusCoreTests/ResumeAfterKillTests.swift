@@ -63,5 +63,12 @@ import Testing
         #expect(again <= Self.concurrency, "killed after \(delay) s with \(before) requests sent; \(again) bodies answered twice")
         #expect(total - needed == again, "sent \(total) in all for \(needed) needed")
         #expect(try exportedFiles(dir.appendingPathComponent("killed")) == exportedFiles(dir.appendingPathComponent("clean")))
+        // The API key is in no file the runs wrote: stores, their journals and locks, exports.
+        let key = Data(ClientFixture.key.utf8)
+        let written = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        #expect(written.count > 10)
+        for file in written where !file.hasDirectoryPath {
+            #expect(try Data(contentsOf: file).range(of: key) == nil, "\(file.lastPathComponent) holds the API key")
+        }
     }
 }
