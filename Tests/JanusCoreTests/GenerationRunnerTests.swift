@@ -167,6 +167,21 @@ final class RequestCounter: @unchecked Sendable {
         #expect(client.counter.byPurpose == ["systems": 6, "respond": 6])
     }
 
+    @Test func changedSamplingSettingRedoesOnlyThatStage() async throws {
+        let first = try workspace(instructions: 2)
+        _ = try await run(first, FakeClient { request throws(ChatError) in Self.validAnswer(request) })
+        var config = first.config
+        config.generation.maxTokens["respond"] = 2048
+        let changed = try Workspace(config: config)
+        let status = try changed.status()
+        #expect(Stage.allCases.map { status.stages[$0]?.done ?? -1 } == [6, 6, 0])
+        #expect(status.stages[.respond]?.stale == 6)
+        let client = FakeClient { request throws(ChatError) in Self.validAnswer(request) }
+        _ = try await run(changed, client)
+        #expect(client.counter.byPurpose == ["respond": 6])
+        #expect(try changed.status().stages[.respond]?.done == 6)
+    }
+
     @Test func resumedRunEndsWhereAnUninterruptedOneDoes() async throws {
         let whole = try workspace(instructions: 4)
         let offline = OfflineProvider(taxonomy: whole.seeds.taxonomy)

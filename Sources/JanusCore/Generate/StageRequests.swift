@@ -12,12 +12,14 @@ public struct PreparedRequest: Sendable {
 /// by (run seed, stage, instruction id, variant), so a rerun or a resume builds the same request
 /// and finds its stored answer.
 public struct StageRequests: Sendable {
-    public var seeds: SeedLibrary
-    public var templates: PromptTemplates
-    public var generation: GenerationSettings
-    public var model: String
-    public var providerKind: String
-    public var seed: Int
+    public let seeds: SeedLibrary
+    public let templates: PromptTemplates
+    public let generation: GenerationSettings
+    public let model: String
+    public let providerKind: String
+    public let seed: Int
+    /// Per stage, the part of every recipe that does not depend on the item.
+    private let recipeBase: [Stage: [UInt8]]
 
     public init(seeds: SeedLibrary, templates: PromptTemplates, generation: GenerationSettings, model: String, providerKind: String, seed: Int) {
         self.seeds = seeds
@@ -26,6 +28,38 @@ public struct StageRequests: Sendable {
         self.model = model
         self.providerKind = providerKind
         self.seed = seed
+        var seedText = seeds.preferenceSets.map { $0.json.serialized() }
+        seedText += seeds.systemMessages
+        let seedsHash = Hashing.sha256Hex(seedText.joined(separator: "\u{1E}"))
+        var base: [Stage: [UInt8]] = [:]
+        for stage in Stage.allCases {
+            let sampling = SamplingParameters(
+                temperature: generation.temperature, topP: generation.topP, maxTokens: generation.maxTokens[stage.rawValue])
+            let extra = JSONValue.object(generation.extra.keys.sorted().map { ($0, generation.extra[$0] ?? .null) }).serialized()
+            let parts = [
+                "recipe-1", providerKind, model, stage.rawValue, templates[stage].hash, seedsHash, String(seed),
+                generation.sendSeed ? "seeded" : "unseeded", ChatRequest(model: model, messages: [], sampling: sampling).wireBody().serialized(),
+                extra,
+            ]
+            base[stage] = Array(parts.joined(separator: "\u{1F}").utf8)
+        }
+        recipeBase = base
+    }
+
+    /// A hash of everything `stage`'s request for an item is built from: the provider, model,
+    /// template, seeds, run seed, sampling settings, the instruction, the variant and the
+    /// previous stage's output. Equal recipes give equal requests, so a stored result whose
+    /// recipe matches is current, and that is known without rendering and hashing the request.
+    public func recipe(_ stage: Stage, _ instruction: StoredInstruction, variant: Int, input: String) -> String {
+        var bytes = recipeBase[stage] ?? []
+        bytes.reserveCapacity(bytes.count + input.utf8.count + 96)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: instruction.id.utf8)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: String(variant).utf8)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: input.utf8)
+        return Hashing.sha256Hex(bytes)
     }
 
     func sampling(_ stage: Stage) -> SamplingParameters {

@@ -78,12 +78,17 @@ public struct GenerationRunner: Sendable {
     }
 
     func expand(_ instruction: StoredInstruction, _ item: ItemKey, others: [PreferenceSet], state: StoredState) async throws -> PreferenceSet? {
+        let recipe = requests.recipe(.expand, instruction, variant: item.variant, input: "")
+        if let stored = state.output(.expand, item, recipe: recipe), let set = try? PreferenceSetParser.parse(stored) {
+            stats.update(.expand) { $0.stored += 1 }
+            return set
+        }
         let prepared = try requests.expand(instruction, variant: item.variant)
         if let stored = state.output(.expand, item, key: prepared.key), let set = try? PreferenceSetParser.parse(stored) {
             stats.update(.expand) { $0.stored += 1 }
             return set
         }
-        let result = try await ask(.expand, item, prepared, state: state) { answer throws(InvalidOutput) in
+        let result = try await ask(.expand, item, prepared, recipe: recipe, state: state) { answer throws(InvalidOutput) in
             let set = try PreferenceSetParser.parse(answer)
             if others.contains(where: { OutputValidator.sameSet($0, set) }) {
                 throw InvalidOutput("this preference set repeats another one written for the same instruction; write a different one")
@@ -94,24 +99,35 @@ public struct GenerationRunner: Sendable {
     }
 
     func systemsThenRespond(_ instruction: StoredInstruction, _ item: ItemKey, set: PreferenceSet, state: StoredState) async throws {
-        let systemsRequest = try requests.systems(instruction, variant: item.variant, preferenceSet: set)
+        let systemsRecipe = requests.recipe(.systems, instruction, variant: item.variant, input: set.json.serialized())
         let system: String
-        if let stored = state.output(.systems, item, key: systemsRequest.key) {
+        if let stored = state.output(.systems, item, recipe: systemsRecipe) {
             stats.update(.systems) { $0.stored += 1 }
             system = stored
         } else {
-            guard let made = try await ask(.systems, item, systemsRequest, state: state, accept: { answer throws(InvalidOutput) in
-                let text = try validator.systemMessage(answer)
-                return (text, text)
-            }) else { return }
-            system = made
+            let prepared = try requests.systems(instruction, variant: item.variant, preferenceSet: set)
+            if let stored = state.output(.systems, item, key: prepared.key) {
+                stats.update(.systems) { $0.stored += 1 }
+                system = stored
+            } else {
+                guard let made = try await ask(.systems, item, prepared, recipe: systemsRecipe, state: state, accept: { answer throws(InvalidOutput) in
+                    let text = try validator.systemMessage(answer)
+                    return (text, text)
+                }) else { return }
+                system = made
+            }
         }
-        let respondRequest = try requests.respond(instruction, variant: item.variant, systemMessage: system)
-        if state.output(.respond, item, key: respondRequest.key) != nil {
+        let respondRecipe = requests.recipe(.respond, instruction, variant: item.variant, input: system)
+        if state.output(.respond, item, recipe: respondRecipe) != nil {
             stats.update(.respond) { $0.stored += 1 }
             return
         }
-        _ = try await ask(.respond, item, respondRequest, state: state) { answer throws(InvalidOutput) in
+        let prepared = try requests.respond(instruction, variant: item.variant, systemMessage: system)
+        if state.output(.respond, item, key: prepared.key) != nil {
+            stats.update(.respond) { $0.stored += 1 }
+            return
+        }
+        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, state: state) { answer throws(InvalidOutput) in
             let text = try validator.response(answer)
             return (text, text)
         }

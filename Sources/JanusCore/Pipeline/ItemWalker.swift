@@ -38,8 +38,15 @@ public struct ItemWalker: Sendable {
         self.variants = variants
     }
 
-    func classify(_ stage: Stage, _ item: ItemKey, _ prepared: PreparedRequest?, _ state: StoredState) -> ItemState {
-        guard let prepared else { return .blocked }
+    /// Where an item stands at `stage`. `recipe` is nil while the previous stage's output is
+    /// missing. A stored result with the same recipe is current without building the request;
+    /// otherwise the request is built and its key compared (results stored without a recipe).
+    func classify(
+        _ stage: Stage, _ item: ItemKey, recipe: String?, _ state: StoredState, prepare: () throws -> PreparedRequest
+    ) throws -> ItemState {
+        guard let recipe else { return .blocked }
+        if let output = state.output(stage, item, recipe: recipe) { return .done(output) }
+        let prepared = try prepare()
         if let output = state.output(stage, item, key: prepared.key) { return .done(output) }
         if let failure = state.failure(stage, item, key: prepared.key) { return .failed(failure) }
         guard let old = state.results[stage]?[item] else { return .ready(prepared, stale: false, templateChanged: false) }
@@ -55,16 +62,24 @@ public struct ItemWalker: Sendable {
     /// The stage states, and the parsed preference set where expand is done.
     func walkWithSet(_ instruction: StoredInstruction, variant: Int, state: StoredState) throws -> (states: [(Stage, ItemState)], set: PreferenceSet?) {
         let item = ItemKey(instruction.id, variant)
-        let expand = classify(.expand, item, try requests.expand(instruction, variant: variant), state)
-        var set: PreferenceSet?
-        if case let .done(text) = expand { set = try? PreferenceSetParser.parse(text) }
-        let systems = classify(
-            .systems, item, try set.map { try requests.systems(instruction, variant: variant, preferenceSet: $0) }, state)
+        let expand = try classify(.expand, item, recipe: requests.recipe(.expand, instruction, variant: variant, input: ""), state) {
+            try requests.expand(instruction, variant: variant)
+        }
+        var set: (text: String, parsed: PreferenceSet)?
+        if case let .done(text) = expand, let parsed = try? PreferenceSetParser.parse(text) { set = (text, parsed) }
+        let systems = try classify(
+            .systems, item, recipe: set.map { requests.recipe(.systems, instruction, variant: variant, input: $0.text) }, state
+        ) {
+            try requests.systems(instruction, variant: variant, preferenceSet: set?.parsed ?? PreferenceSet(preferences: []))
+        }
         var system: String?
         if case let .done(text) = systems { system = text }
-        let respond = classify(
-            .respond, item, try system.map { try requests.respond(instruction, variant: variant, systemMessage: $0) }, state)
-        return ([(.expand, expand), (.systems, systems), (.respond, respond)], set)
+        let respond = try classify(
+            .respond, item, recipe: system.map { requests.recipe(.respond, instruction, variant: variant, input: $0) }, state
+        ) {
+            try requests.respond(instruction, variant: variant, systemMessage: system ?? "")
+        }
+        return ([(.expand, expand), (.systems, systems), (.respond, respond)], set?.parsed)
     }
 
     /// One instruction with its completed variants; what is incomplete is added to `leftOut`.

@@ -4,6 +4,12 @@ public struct StoredState: Sendable {
     public var results: [Stage: [ItemKey: StageResult]]
     public var failures: [Stage: [ItemKey: StageFailure]]
 
+    /// The stored output of `item` at `stage` if it was made from `recipe` (empty: never).
+    public func output(_ stage: Stage, _ item: ItemKey, recipe: String) -> String? {
+        guard let result = results[stage]?[item], !result.recipe.isEmpty, result.recipe == recipe else { return nil }
+        return result.output
+    }
+
     /// The stored output of `item` at `stage` if it was made from the request with `key`.
     public func output(_ stage: Stage, _ item: ItemKey, key: String) -> String? {
         guard let result = results[stage]?[item], result.requestKey == key else { return nil }

@@ -14,6 +14,16 @@ public struct StageResult: Sendable, Hashable {
     public var output: String
     /// JSON with what produced it: the seed draw, the examples, the sampling parameters.
     public var meta: String
+    /// A hash of everything the request was built from (see `StageRequests.recipe`); empty for
+    /// results stored before it existed, which are checked by their request key instead.
+    public var recipe: String
+
+    public init(requestKey: String, output: String, meta: String, recipe: String = "") {
+        self.requestKey = requestKey
+        self.output = output
+        self.meta = meta
+        self.recipe = recipe
+    }
 }
 
 /// A recorded final failure or quarantine of one item at one stage.
@@ -77,11 +87,11 @@ extension CheckpointStore {
         try locked {
             try db.transaction {
                 try db.run("""
-                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at)
-                    VALUES (?,?,?,?,?,?,?)
+                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe)
+                    VALUES (?,?,?,?,?,?,?,?)
                     """, [
                     .text(stage), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
-                    .text(result.output), .text(result.meta), .text(Timestamp.now()),
+                    .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
                 ])
                 try db.run(
                     "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
@@ -95,10 +105,11 @@ extension CheckpointStore {
         try locked {
             var out: [ItemKey: StageResult] = [:]
             for row in try db.query(
-                "SELECT instruction_id, variant, request_key, output, meta FROM stage_results WHERE stage = ?", [.text(stage)])
+                "SELECT instruction_id, variant, request_key, output, meta, recipe FROM stage_results WHERE stage = ?", [.text(stage)])
             {
                 out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageResult(
-                    requestKey: row.string(2) ?? "", output: row.string(3) ?? "", meta: row.string(4) ?? "{}")
+                    requestKey: row.string(2) ?? "", output: row.string(3) ?? "", meta: row.string(4) ?? "{}",
+                    recipe: row.string(5) ?? "")
             }
             return out
         }

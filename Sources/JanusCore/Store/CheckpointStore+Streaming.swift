@@ -48,7 +48,7 @@ struct StateReader {
 
     init(db: SQLiteDatabase) throws {
         results = try db.prepare(
-            "SELECT stage, variant, request_key, output, meta FROM stage_results WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
+            "SELECT stage, variant, request_key, output, meta, recipe FROM stage_results WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
         failures = try db.prepare(
             "SELECT stage, variant, request_key, kind, reason, raw, attempts FROM failures WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
     }
@@ -59,7 +59,7 @@ struct StateReader {
         while let r = try results.step() {
             guard let stage = Stage(rawValue: r.string(0) ?? "") else { continue }
             state.results[stage, default: [:]][ItemKey(id, r.int(1) ?? 0)] = StageResult(
-                requestKey: r.string(2) ?? "", output: r.string(3) ?? "", meta: r.string(4) ?? "{}")
+                requestKey: r.string(2) ?? "", output: r.string(3) ?? "", meta: r.string(4) ?? "{}", recipe: r.string(5) ?? "")
         }
         try failures.bind([.text(id)])
         while let f = try failures.step() {

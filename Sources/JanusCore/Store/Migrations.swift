@@ -97,6 +97,9 @@ public enum Migrations {
             CREATE INDEX instructions_by_position ON instructions(position);
             CREATE INDEX drops_by_run ON ingest_drops(run_id, reason);
             """),
+        Migration(version: 3, name: "stage result recipes", sql: """
+            ALTER TABLE stage_results ADD COLUMN recipe TEXT NOT NULL DEFAULT '';
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }
