@@ -9,7 +9,7 @@ extension JSONParser {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { return try parse(bytes: bytes) }
-        let value = try parser.parseObject(keeping: keys)
+        let value = try parser.parseObject(depth: 0, keeping: keys)
         parser.skipWhitespace()
         if parser.index != bytes.count {
             throw parser.error("unexpected data after the JSON value")
@@ -17,44 +17,7 @@ extension JSONParser {
         return value
     }
 
-    private mutating func parseObject(keeping keys: Set<String>) throws(JSONParseError) -> JSONValue {
-        index += 1
-        var pairs: [(String, JSONValue)] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(pairs)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("expected a string key")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            skipWhitespace()
-            if keys.contains(key) {
-                pairs.append((key, try parseValue(depth: 1)))
-            } else {
-                try skipValue(depth: 1)
-            }
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input in object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(pairs)
-            }
-            throw error("expected ',' or '}'")
-        }
-    }
-
-    private mutating func skipValue(depth: Int) throws(JSONParseError) {
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {

@@ -78,7 +78,9 @@ public struct JSONParser {
         index += count
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// An object; with `keeping`, only those keys' values are built and the others are checked
+    /// and skipped (see `parse(bytes:keeping:)`).
+    mutating func parseObject(depth: Int, keeping keys: Set<String>? = nil) throws(JSONParseError) -> JSONValue {
         index += 1
         var pairs: [(String, JSONValue)] = []
         skipWhitespace()
@@ -96,8 +98,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
-            pairs.append((key, value))
+            if let keys, !keys.contains(key) {
+                try skipValue(depth: depth + 1)
+            } else {
+                pairs.append((key, try parseValue(depth: depth + 1)))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") {
