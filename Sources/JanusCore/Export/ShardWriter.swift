@@ -1,5 +1,4 @@
 import CSystem
-import Crypto
 import Foundation
 
 /// What one written shard holds.
@@ -19,12 +18,9 @@ final class ShardWriter {
     let shardSize: Int
     let maxBytes: Int?
     let gzip: Bool
-    private var deflater: GzipDeflater?
-    private var fileBytes = 0
     private var finished: [(part: URL, records: Int, bytes: Int, sha256: String)] = []
-    private var handle: FileHandle?
+    private var file: BackgroundFile?
     private var part: URL?
-    private var hasher = SHA256()
     private var records = 0
     private var bytes = 0
     private var buffer: [UInt8] = []
@@ -52,7 +48,7 @@ final class ShardWriter {
     /// every shard but the last holds exactly `shardSize` records (or fits `maxBytes`).
     func append(lines: [UInt8], records count: Int) throws {
         guard count > 0 else { return }
-        if handle != nil, (maxBytes.map { bytes + lines.count > $0 } ?? false) || records + count > shardSize {
+        if file != nil, (maxBytes.map { bytes + lines.count > $0 } ?? false) || records + count > shardSize {
             if count > 1 {
                 // A shard fills up inside this item: place its lines one by one (rare: once a shard).
                 var start = 0
@@ -64,7 +60,7 @@ final class ShardWriter {
             }
             try closeShard()
         }
-        if handle == nil { try openShard() }
+        if file == nil { try openShard() }
         buffer.append(contentsOf: lines)
         records += count
         bytes += lines.count
@@ -73,48 +69,31 @@ final class ShardWriter {
 
     private func openShard() throws {
         let url = directory.appendingPathComponent(".\(split)-part-\(finished.count)")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        handle = try FileHandle(forWritingTo: url)
+        file = try BackgroundFile(url: url, gzip: gzip)
         part = url
-        hasher = SHA256()
         records = 0
         bytes = 0
-        fileBytes = 0
-        deflater = gzip ? GzipDeflater() : nil
-    }
-
-    private func write(_ chunk: [UInt8]) throws {
-        guard let handle, !chunk.isEmpty else { return }
-        let data = Data(chunk)
-        hasher.update(data: data)
-        try handle.write(contentsOf: data)
-        fileBytes += chunk.count
     }
 
     private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try write(deflater.map { $0.update(buffer) } ?? buffer)
+        guard let file, !buffer.isEmpty else { return }
+        try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     private func closeShard() throws {
-        guard let handle, let part else { return }
+        guard let file, let part else { return }
         try flush()
-        if let deflater { try write(deflater.finish()) }
-        try handle.synchronize()
-        try handle.close()
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        finished.append((part, records, fileBytes, digest))
-        self.handle = nil
+        let (size, digest) = try file.close()
+        finished.append((part, records, size, digest))
+        self.file = nil
         self.part = nil
     }
 
     /// Closes the last shard and gives every shard its final name. A split with no records
     /// still gets one empty shard, so loaders find the split.
     func finish() throws -> [ShardInfo] {
-        if handle == nil && finished.isEmpty { try openShard() }
+        if file == nil && finished.isEmpty { try openShard() }
         try closeShard()
         let total = finished.count
         return try finished.enumerated().map { index, shard in
