@@ -37,7 +37,8 @@ public struct RunSummary: Sendable {
             ])
         }
         var text = TextTable.render(rows)
-        text += "\nrequests sent: \(snap.requestsSent), answered from the store: \(snap.cacheHits), cost this run: $\(String(format: "%.4f", cost))"
+        let stored = snap.stages.values.reduce(0) { $0 + $1.stored }
+        text += "\nrequests sent: \(snap.requestsSent), results already in the store: \(stored), answers reused from the request cache: \(snap.cacheHits), cost this run: $\(String(format: "%.4f", cost))"
         if let reason = stats.stopReason { text += "\nstopped sending: \(reason)" }
         return text
     }
