@@ -21,7 +21,7 @@ build: setup
 	$(SWIFT) build $(SWIFT_FLAGS)
 
 test: build
-	$(SWIFT) test $(SWIFT_FLAGS)
+	$(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
 
 # Runs the whole pipeline on the bundled sample with the offline provider; exports to ./out.
 demo: build
