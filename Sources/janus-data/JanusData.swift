@@ -12,6 +12,7 @@ struct JanusData: AsyncParsableCommand {
             checkpoint file (--db); stop at any moment and run again to continue where it stopped.
             Exit codes: 0 done, 1 error, 2 usage error, 3 finished with some items failed or quarantined.
             """,
+        version: "0.1.0",
         subcommands: [
             InitCommand.self, IngestCommand.self, ExpandCommand.self, SystemsCommand.self, RespondCommand.self,
             BuildCommand.self, PlanCommand.self, StatusCommand.self, ExportCommand.self, StatsCommand.self,
