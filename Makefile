@@ -5,7 +5,7 @@ PYTHON ?= python3
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config
 BIN := .build/debug/janus-data
 
-.PHONY: setup build test demo bench clean
+.PHONY: setup build test demo bench soak clean
 
 # Installs what building and testing need; quiet and quick when everything is there.
 setup:
@@ -31,6 +31,11 @@ demo: build
 # Prints a table per benchmark (bench/*.bench.sh); results are recorded in BENCHMARKS.md.
 bench: setup
 	bash bench/run.sh
+
+# 100k requests through build with a fault mix and 20 SIGKILLs; compares with a clean run.
+soak: setup
+	swift build -c release $(SWIFT_FLAGS)
+	$(PYTHON) bench/soak.py --bin .build/release/janus-data
 
 clean:
 	rm -rf .build out janus.db janus.db-wal janus.db-shm

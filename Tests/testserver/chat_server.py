@@ -107,6 +107,7 @@ def parse_script(text):
 
 
 STATE_CONTENT = ["hash"]
+CONTENT_FAULTS = {}
 DIMENSIONS = ["style", "background_knowledge", "informativeness", "harmlessness"]
 
 
@@ -121,9 +122,13 @@ def janus_content(request, digest, fault):
                   "description": f"A response that keeps {words[i]} and {words[i + 5]} in view."}
                  for i, d in enumerate(DIMENSIONS)]
         text = json.dumps(items)
-        if fault == "fenced":
+        # Content faults are decided by the body's hash, not drawn: the same request always gets
+        # the same answer, so runs that saw different transport faults end with equal data.
+        draw = int(digest[:8], 16) / 0x100000000
+        fenced, broken = CONTENT_FAULTS.get("fenced", 0.0), CONTENT_FAULTS.get("broken_json", 0.0)
+        if fault == "fenced" or draw < fenced:
             return "Here is the set:\n```json\n" + text + "\n```"
-        if fault == "broken_json":
+        if fault == "broken_json" or fenced <= draw < fenced + broken:
             return text[: len(text) // 2]
         return text
     if "system message" in user:
@@ -277,6 +282,8 @@ async def main():
     parser.add_argument("--retry-after", default="1", help="Retry-After header value for 429")
     parser.add_argument("--retry-after-ms", default=None, help="retry-after-ms header value for 429")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--content-faults", default="",
+                        help="with --content janus: fenced=P,broken_json=P, chosen by the body's hash")
     parser.add_argument("--content", choices=["hash", "janus"], default="hash",
                         help="janus: answer janus-data's stages in kind (preference sets, system messages)")
     parser.add_argument("--exit-on-stdin-eof", action="store_true",
@@ -287,6 +294,11 @@ async def main():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     state = State(args)
     STATE_CONTENT[0] = args.content
+    for part in filter(None, args.content_faults.split(",")):
+        name, _, value = part.partition("=")
+        if name not in ("fenced", "broken_json"):
+            sys.exit(f"unknown content fault {name!r}; known: fenced, broken_json")
+        CONTENT_FAULTS[name] = float(value)
     server = await asyncio.start_server(lambda r, w: handle(state, r, w), args.host, args.port,
                                         backlog=4096, limit=1 << 24)
     print(server.sockets[0].getsockname()[1], flush=True)
