@@ -97,7 +97,7 @@ def main():
         kills = 0
         for _ in range(args.kills):
             proc = build(os.path.join(work, "killed.db"), os.path.join(work, "killed"), background=True)
-            time.sleep(rng.uniform(0.5, max(1.0, clean_wall / 4)))
+            time.sleep(rng.uniform(1.0, min(15.0, max(2.0, clean_wall / 4))))
             if proc.poll() is not None:
                 break
             proc.send_signal(signal.SIGKILL)
