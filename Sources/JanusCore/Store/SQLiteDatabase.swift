@@ -8,7 +8,17 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible, LocalizedEr
     public var context: String
 
     public var description: String { "\(context): \(message) (SQLite code \(code))" }
-    public var errorDescription: String? { description }
+
+    /// For a full disk or a failed write, what happened and what to do; otherwise the details.
+    public var errorDescription: String? {
+        switch code & 0xFF {
+        case 13, 10:  // SQLITE_FULL, SQLITE_IOERR
+            return "cannot write to the store (\(message), SQLite code \(code)): the disk may be full or the file "
+                + "too large; everything stored before this is kept, free some space and run again"
+        default:
+            return description
+        }
+    }
 }
 
 /// One SQLite connection. Not thread-safe on its own: the checkpoint store serialises access.
