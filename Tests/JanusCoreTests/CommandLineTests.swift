@@ -110,6 +110,24 @@ import Testing
         #expect(summary["stages"]?["respond"]?["done"]?.intValue == 549)
     }
 
+    @Test func readOnlyDirectoryIsAClearError() throws {
+        // Root ignores permission bits, so the directory is made immutable instead. It lives in
+        // the package's build folder: chattr needs a file system like ext4, which /tmp may not be.
+        let dir = TestPaths.packageRoot.appendingPathComponent(".build/readonly-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer {
+            _ = try? runProgram("/usr/bin/chattr", ["-i", dir.path], in: TestPaths.packageRoot)
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let locked = try runProgram("/usr/bin/chattr", ["+i", dir.path], in: TestPaths.packageRoot)
+        try #require(locked.status == 0, "chattr +i failed: \(locked.stderr)")
+        let result = try runJanus(["ingest", "--db", dir.appendingPathComponent("j.db").path, "--source", "dsp=\(TestPaths.sample.path)/dsp.csv"], in: TestPaths.packageRoot)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error: cannot open the store \(dir.path)/j.db: cannot create \(dir.path)/j.db.lock"), "\(result.stderr)")
+        #expect(result.stderr.contains("writable?"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func unknownFlagIsAUsageError() throws {
         let result = try runJanus(["status", "--frobnicate"], in: try TestPaths.temporaryDirectory())
         #expect(result.status == 2)

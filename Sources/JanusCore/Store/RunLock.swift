@@ -25,7 +25,10 @@ public final class RunLock {
         path = storePath + ".lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            let dir = (storePath as NSString).deletingLastPathComponent
+            throw StoreError.cannotOpen(
+                path: storePath, reason: "cannot create \(path) (\(reason)); is \(dir.isEmpty ? "the current directory" : dir) writable?")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmedWhitespace()
