@@ -35,15 +35,6 @@ final class ShardWriter {
         buffer.reserveCapacity(1 << 20)
     }
 
-    /// Appends one record as a line.
-    func append(_ record: JSONValue) throws {
-        var line: [UInt8] = []
-        line.reserveCapacity(4096)
-        record.write(to: &line)
-        line.append(0x0A)
-        try append(lines: line, records: 1)
-    }
-
     /// Appends `count` encoded lines; they are split across shards where a shard fills up, so
     /// every shard but the last holds exactly `shardSize` records (or fits `maxBytes`).
     func append(lines: [UInt8], records count: Int) throws {

@@ -19,15 +19,4 @@ extension CheckpointStore {
                 [.text(Timestamp.now()), .text(status), .text(summary), .int(id)])
         }
     }
-
-    /// Drop counts by source and reason, over every ingest run.
-    public func dropCounts() throws -> [String: [String: Int]] {
-        try locked {
-            var out: [String: [String: Int]] = [:]
-            for row in try db.query("SELECT source_name, reason, COUNT(*) FROM ingest_drops GROUP BY source_name, reason") {
-                out[row.string(0) ?? "", default: [:]][row.string(1) ?? ""] = row.int(2) ?? 0
-            }
-            return out
-        }
-    }
 }
