@@ -3,24 +3,40 @@ SWIFT ?= swift
 SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
 PYTHON ?= python3
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config
+# What the tests add: a Python virtual environment (Tests/python/requirements.txt) in .venv/,
+# so nothing is pip-installed into the system Python (PEP 668 refuses that on stock Debian).
+TEST_APT_PACKAGES := python3-venv
+VENV := .venv
 BIN := .build/debug/janus-data
 
-.PHONY: setup build test demo bench soak sanitize fuzz clean
+.PHONY: setup setup-test build test demo bench soak sanitize fuzz clean
 
-# Installs what building and testing need; quiet and quick when everything is there.
+# Installs what building the binary needs; quiet and quick when everything is there.
 setup:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+# Adds what the tests need: the Python packages in $(VENV)/.
+setup-test: setup
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+	@[ -x $(VENV)/bin/python ] || { echo "creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@cmp -s Tests/python/requirements.txt $(VENV)/.installed 2>/dev/null || { \
+		echo "installing Tests/python/requirements.txt into $(VENV)"; \
+		$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r Tests/python/requirements.txt && \
+		cp Tests/python/requirements.txt $(VENV)/.installed; }
+
+.PHONY: apt-install
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@$(PYTHON) -c "import datasets" 2>/dev/null || { echo "installing python datasets"; $(PYTHON) -m pip install -q datasets; }
 
 build: setup
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-test: build
+test: build setup-test
 	$(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
 
 # Runs the whole pipeline on the bundled sample with the offline provider; exports to ./out.
@@ -40,7 +56,7 @@ soak: setup
 # The test suite under ThreadSanitizer, then under AddressSanitizer, each in its own build
 # folder (the tests that run janus-data run the sanitized binary from the same folder).
 # Known false positives outside our code are suppressed in Tests/sanitizers/ (see RELIABILITY.md).
-sanitize: setup
+sanitize: setup-test
 	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/tsan.supp $$TSAN_OPTIONS" \
 		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp $$LSAN_OPTIONS" \
@@ -63,4 +79,4 @@ fuzz: setup
 	done
 
 clean:
-	rm -rf .build .build-tsan .build-asan Fuzz/.build out janus.db janus.db-wal janus.db-shm
+	rm -rf .build .venv .build-tsan .build-asan Fuzz/.build out janus.db janus.db-wal janus.db-shm

@@ -35,7 +35,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted() == firstExport)
 
         // Users load these with Hugging Face datasets; so does this test.
-        let loaded = try runProgram("/usr/bin/env", ["python3", TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "out"], in: dir)
+        let loaded = try runProgram(TestPaths.python.path, [TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "out"], in: dir)
         #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
         #expect(loaded.stdout.hasPrefix("OK: 1281 rows"), "\(loaded.stdout)")
 

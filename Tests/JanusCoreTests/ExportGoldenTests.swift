@@ -109,7 +109,7 @@ import Testing
             #expect(unzipped.status == 0)
             #expect(Data(unzipped.stdout.utf8) == plain, "\(format.rawValue)")
         }
-        let loaded = try runProgram("/usr/bin/env", ["python3", TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "gz"], in: dir)
+        let loaded = try runProgram(TestPaths.python.path, [TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "gz"], in: dir)
         #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
     }
 }

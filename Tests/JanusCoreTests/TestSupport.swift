@@ -11,6 +11,15 @@ enum TestPaths {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sample = packageRoot.appendingPathComponent("sample")
 
+    /// The Python of the test environment `make setup-test` creates (`.venv/`, with
+    /// Tests/python/requirements.txt installed).
+    static let python = packageRoot.appendingPathComponent(".venv/bin/python")
+
+    /// Whether that environment exists; tests that load exports with `datasets` need it.
+    static var hasPythonEnvironment: Bool {
+        FileManager.default.isExecutableFile(atPath: python.path)
+    }
+
     /// The janus-data binary next to the test bundle.
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("janus-data")
