@@ -25,7 +25,10 @@ struct GlobalOptions: ParsableArguments {
             config = try ConfigLoader.load(path: "janus.yaml")
         }
         if let db { config.db = db }
-        if let seed { config.seed = seed }
+        if let seed {
+            config.seed = seed
+            config.given.insert("seed")
+        }
         return config
     }
 }
@@ -75,6 +78,13 @@ struct LLMOptions: ParsableArguments {
         if let provider { config.client.provider = provider }
         if let baseURL { config.client.baseURL = baseURL }
         if let model { config.client.model = model }
+        // The settings that decide which results are current, as given (see JanusConfig.given).
+        let given: [(Bool, String)] = [
+            (provider != nil, "provider.name"), (baseURL != nil, "provider.base_url"), (model != nil, "provider.model"),
+            (temperature != nil, "generation.temperature"), (topP != nil, "generation.top_p"),
+            (maxTokens != nil, "generation.max_tokens"),
+        ]
+        config.given.formUnion(given.filter(\.0).map(\.1))
         if let apiKeyEnv { config.client.apiKeyEnv = apiKeyEnv }
         if let concurrency { config.client.concurrency = concurrency }
         if let rpm { config.client.requestsPerMinute = rpm }

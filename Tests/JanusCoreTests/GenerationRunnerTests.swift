@@ -159,7 +159,7 @@ final class RequestCounter: @unchecked Sendable {
         var config = first.config
         config.generation.promptsDirectory = dir.path
         let edited = try Workspace(config: config)
-        let plan = try Plan.make(status: try edited.status(), store: edited.store, generation: config.generation, price: ModelPrice(prompt: 1, completion: 1))
+        let plan = try Plan.make(status: try edited.status(), store: edited.store, generation: config.generation, price: ModelPrice(prompt: 1, completion: 1), model: "m")
         #expect(plan.stages.map(\.requests) == [0, 6, 6])
         #expect(plan.stages.map(\.templateChanged) == [0, 6, 0])
         let client = FakeClient { request throws(ChatError) in Self.validAnswer(request) }

@@ -30,6 +30,20 @@ import Testing
         #expect(try got[3].value.get()["prompt"] == "c")
     }
 
+    @Test(arguments: [("f.jsonl", false), ("f.json", false), ("f.csv", false), ("f.jsonl", true), ("f.csv", true)])
+    func byteOrderMarkAtTheStartIsSkipped(name: String, gzip: Bool) throws {
+        // Files saved on Windows begin with EF BB BF.
+        let body = name.hasSuffix(".csv") ? "prompt,n\nhello,1\nworld,2\n"
+            : name.hasSuffix(".jsonl") ? "{\"prompt\": \"hello\"}\n{\"prompt\": \"world\"}\n" : "[{\"prompt\": \"hello\"}, {\"prompt\": \"world\"}]"
+        let got = try records(name, "\u{FEFF}" + body, gzip: gzip)
+        #expect(reasons(got).isEmpty)
+        #expect(try got.map { try $0.value.get()["prompt"] } == ["hello", "world"])
+        if !name.hasSuffix(".json") { #expect(got.map(\.line) == [name.hasSuffix(".csv") ? 2 : 1, name.hasSuffix(".csv") ? 3 : 2]) }
+        // A BOM anywhere else is part of the text.
+        let later = try records("g.jsonl", "{\"prompt\": \"a\"}\n\u{FEFF}{\"prompt\": \"b\"}\n")
+        #expect(reasons(later) == [2: "invalid_json"])
+    }
+
     @Test func longLinesAreSkippedWithoutBeingHeldWhole() throws {
         // A line much larger than the read chunk and the limit: still one bad record, and the
         // next line is read.

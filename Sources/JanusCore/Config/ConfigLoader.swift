@@ -23,7 +23,21 @@ public enum ConfigLoader {
         guard let root else { return config }
         var reader = Reader(file: file, baseDirectory: (file as NSString).deletingLastPathComponent)
         try reader.apply(root, to: &config)
+        config.given.formUnion(keyPaths(root))
         return config
+    }
+
+    /// Every key the file sets, as dotted paths (`provider.model`, `generation.max_tokens.expand`).
+    static func keyPaths(_ node: Node, prefix: String = "") -> Set<String> {
+        guard let map = node.mapping else { return [] }
+        var out = Set<String>()
+        for (key, value) in map {
+            guard let name = key.string else { continue }
+            let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+            out.insert(path)
+            out.formUnion(keyPaths(value, prefix: path))
+        }
+        return out
     }
 
     static func oneLine(_ text: String) -> String {

@@ -87,6 +87,10 @@ public struct JanusConfig: Sendable, Hashable {
     public var export = ExportSettings()
     /// The file it was read from, if any.
     public var file: String?
+    /// The settings given rather than defaulted: the keys janus.yaml sets and the flags given,
+    /// as dotted paths (`seed`, `provider.model`, `generation.max_tokens.respond`). Commands
+    /// that only read take the others from the store's most recent run.
+    public var given: Set<String> = []
 
     public init() {}
 }

@@ -76,9 +76,11 @@ public struct Exporter {
     }
 
     /// Exports the encoded items that `items` hands out (made by `encoder(formats:)` for the
-    /// same formats), in every format at once, in one pass.
+    /// same formats), in every format at once, in one pass. `leftOut` is called once every item
+    /// is written and before anything is moved into place: if it throws, every target is left
+    /// as it was.
     public func export(
-        formats: [ExportFormat], testIDs: Set<String>, leftOut: () -> LeftOut,
+        formats: [ExportFormat], testIDs: Set<String>, leftOut: () throws -> LeftOut,
         items: ((EncodedItem) throws -> Void) throws -> Void
     ) throws -> [ExportResult] {
         let out = URL(fileURLWithPath: settings.out)
@@ -98,6 +100,7 @@ public struct Exporter {
             sinks.append((format, staging, writers))
         }
         var card = CardStats()
+        let left: LeftOut
         do {
             try items { encoded in
                 card.add(encoded.item)
@@ -106,11 +109,11 @@ public struct Exporter {
                     try sink.writers[split]?.append(lines: lines.bytes, records: lines.records)
                 }
             }
+            left = try leftOut()
         } catch {
             for sink in sinks { try? FileManager.default.removeItem(at: sink.staging) }
             throw error
         }
-        let left = leftOut()
         var results: [ExportResult] = []
         for sink in sinks {
             let target = out.appendingPathComponent(sink.format.rawValue)

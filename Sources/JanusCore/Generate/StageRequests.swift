@@ -28,9 +28,7 @@ public struct StageRequests: Sendable {
         self.model = model
         self.providerKind = providerKind
         self.seed = seed
-        var seedText = seeds.preferenceSets.map { $0.json.serialized() }
-        seedText += seeds.systemMessages
-        let seedsHash = Hashing.sha256Hex(seedText.joined(separator: "\u{1E}"))
+        let seedsHash = seeds.contentHash
         var base: [Stage: [UInt8]] = [:]
         for stage in Stage.allCases {
             let sampling = SamplingParameters(

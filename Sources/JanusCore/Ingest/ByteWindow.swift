@@ -26,6 +26,13 @@ final class ByteWindow {
 
     subscript(offset: Int) -> UInt8 { base[start + offset] }
 
+    /// Skips a UTF-8 byte-order mark at the start of the source (files saved on Windows
+    /// begin with one); call before anything is consumed.
+    func skipByteOrderMark() throws {
+        while available < 3, try refill() {}
+        if available >= 3, self[0] == 0xEF, self[1] == 0xBB, self[2] == 0xBF { start += 3 }
+    }
+
     /// Drops every buffered byte (a too-long record being skipped).
     func discardAll() {
         start = end

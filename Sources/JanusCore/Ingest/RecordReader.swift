@@ -50,6 +50,7 @@ struct RecordSource {
         self.path = path
         let format = try RecordReader.format(of: path)
         let window = ByteWindow(try ByteSources.open(path))
+        try window.skipByteOrderMark()
         switch format {
         case .jsonl:
             splitter = JSONLSplitter(window, maxBytes: maxBytes)

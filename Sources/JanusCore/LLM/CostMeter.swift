@@ -20,11 +20,9 @@ final class CostMeter: Sendable {
         return spent >= budget
     }
 
-    /// The price of `model`: an exact match, else the longest configured name it starts with
-    /// (`gpt-4o-2024-08-06` is priced as `gpt-4o`), else nil.
+    /// The price of `model` (see `ModelPrice.lookup`), else nil.
     func price(for model: String) -> ModelPrice? {
-        if let exact = prices[model] { return exact }
-        return prices.filter { model.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value
+        ModelPrice.lookup(model, in: prices)
     }
 
     /// Records the usage of one answered attempt and returns its cost.

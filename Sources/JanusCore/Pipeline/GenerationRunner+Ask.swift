@@ -26,8 +26,14 @@ extension GenerationRunner {
                 stats.countRequest(fromCache: true)
                 answer = cached.content
             } else {
+                // A slot first, then a last look at whether to send at all: once the run is
+                // stopped, the requests waiting for a slot are never sent.
+                guard stats.stopReason == nil, await sending.acquire() else { return nil }
+                defer { sending.release() }
                 if stats.stopReason != nil { return nil }
                 let response: ChatResponse
+                stats.countInFlight(+1)
+                defer { stats.countInFlight(-1) }
                 do {
                     response = try await client.complete(request)
                 } catch {
@@ -48,13 +54,13 @@ extension GenerationRunner {
                     stats.update(stage) { $0.failed += 1 }
                     return nil
                 }
-                let cost = price.cost(of: response.usage)
+                let cost = price?.cost(of: response.usage)
                 try store.saveAnswer(key: key, request: request, response: response, cost: cost)
                 stats.countRequest(fromCache: false)
                 stats.update(stage) {
                     $0.promptTokens += response.usage.promptTokens
                     $0.completionTokens += response.usage.completionTokens
-                    $0.cost += cost
+                    $0.cost += cost ?? 0
                 }
                 answer = response.content
             }
@@ -74,7 +80,8 @@ extension GenerationRunner {
             try store.saveStageResult(
                 stage: stage.rawValue, item: item,
                 result: StageResult(
-                    requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe))
+                    requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
+                    runID: runID))
             stats.update(stage) { $0.accepted += 1 }
             return accepted.value
         }

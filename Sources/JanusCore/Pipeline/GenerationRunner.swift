@@ -9,17 +9,23 @@ public struct GenerationRunner: Sendable {
     public var client: any ChatClient
     public var requests: StageRequests
     public var settings: GenerationSettings
-    public var price: ModelPrice
+    /// Nil when no price is known for the model: costs are then not counted, and said so.
+    public var price: ModelPrice?
     /// Stages allowed to send requests; the others only read stored results.
     public var stages: Set<Stage>
     public var stats: RunStats
     /// How many instructions are worked on at once.
     public var width: Int
+    /// The run recorded for this one; each stored result names it.
+    public var runID: Int?
     let validator: OutputValidator
+    /// Requests sent at once (the client's concurrency): a request waits here, not inside the
+    /// client, so that a stopped run sends none of those still waiting.
+    let sending: ConcurrencyGate
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
-        price: ModelPrice, stages: Set<Stage>, stats: RunStats, width: Int
+        price: ModelPrice?, stages: Set<Stage>, stats: RunStats, width: Int, sendLimit: Int = 64, runID: Int? = nil
     ) {
         self.store = store
         self.client = client
@@ -29,6 +35,8 @@ public struct GenerationRunner: Sendable {
         self.stages = stages
         self.stats = stats
         self.width = max(1, width)
+        self.runID = runID
+        sending = ConcurrencyGate(limit: max(1, sendLimit))
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
@@ -57,7 +65,8 @@ public struct GenerationRunner: Sendable {
                 inFlight += 1
             }
             while try await group.next() != nil {
-                if let (instruction, state) = try next() {
+                // Once interrupted, no new instruction is started; those under way finish.
+                if !stats.interrupted, let (instruction, state) = try next() {
                     group.addTask { try await self.process(instruction, state: state) }
                 }
             }

@@ -64,6 +64,15 @@ public struct PipelineStatus: Sendable {
         return status
     }
 
+    /// Variants whose response is done.
+    public var completeVariants: Int { stages[.respond]?.done ?? 0 }
+
+    /// Every (instruction, variant).
+    public var totalVariants: Int { instructions * variants }
+
+    /// The requests a build would send: every pending item of every stage.
+    public var pendingRequests: Int { stages.values.reduce(0) { $0 + $1.pending } }
+
     public var json: JSONValue {
         .object([
             ("instructions", .integer(instructions)), ("variants", .integer(variants)),

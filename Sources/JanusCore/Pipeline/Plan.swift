@@ -8,7 +8,8 @@ public struct Plan: Sendable {
         public var requests: Int
         public var promptTokens: Int
         public var completionTokens: Int
-        public var cost: Double
+        /// Nil when no price is known for the model.
+        public var cost: Double?
         public var stale: Int
         public var templateChanged: Int
         /// Where the completion estimate came from.
@@ -17,11 +18,15 @@ public struct Plan: Sendable {
 
     public var stages: [StageEstimate]
     public var status: PipelineStatus
+    /// The model, when no price is known for it.
+    public var unpricedModel: String?
 
     /// Estimates from the status walk: prompts from the rendered text of the requests that can be
     /// built now (their mean for those still waiting on an earlier stage); completions from the
     /// mean of stored answers of the stage, or max_tokens when there are none.
-    public static func make(status: PipelineStatus, store: CheckpointStore, generation: GenerationSettings, price: ModelPrice) throws -> Plan {
+    public static func make(
+        status: PipelineStatus, store: CheckpointStore, generation: GenerationSettings, price: ModelPrice?, model: String
+    ) throws -> Plan {
         let usage = try store.usageTotals()
         var out: [StageEstimate] = []
         var previousPromptMean = 0
@@ -40,13 +45,13 @@ public struct Plan: Sendable {
                 basis = "max_tokens"
             }
             let completionTokens = requests * completionMean
-            let cost = price.cost(of: TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens))
+            let cost = price?.cost(of: TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens))
             out.append(StageEstimate(
                 stage: stage, requests: requests, promptTokens: promptTokens, completionTokens: completionTokens, cost: cost,
                 stale: c.stale, templateChanged: c.templateChanged, completionBasis: basis))
             previousPromptMean = promptMean + completionMean
         }
-        return Plan(stages: out, status: status)
+        return Plan(stages: out, status: status, unpricedModel: price == nil ? model : nil)
     }
 
     public var json: JSONValue {
@@ -54,31 +59,39 @@ public struct Plan: Sendable {
             ("stages", .object(stages.map { e in
                 (e.stage.rawValue, .object([
                     ("requests", .integer(e.requests)), ("prompt_tokens", .integer(e.promptTokens)),
-                    ("completion_tokens", .integer(e.completionTokens)), ("cost_usd", .number(e.cost)),
+                    ("completion_tokens", .integer(e.completionTokens)), ("cost_usd", e.cost.map { .number($0) } ?? .null),
                     ("stale", .integer(e.stale)), ("template_changed", .integer(e.templateChanged)),
                     ("completion_basis", .string(e.completionBasis)),
                 ]))
             })),
             ("total_requests", .integer(stages.reduce(0) { $0 + $1.requests })),
-            ("total_cost_usd", .number(stages.reduce(0) { $0 + $1.cost })),
+            ("total_cost_usd", totalCost.map { .number($0) } ?? .null),
+            ("unpriced_model", unpricedModel.map { .string($0) } ?? .null),
         ])
     }
 
+    /// Nil when no price is known.
+    public var totalCost: Double? {
+        unpricedModel == nil ? stages.reduce(0) { $0 + ($1.cost ?? 0) } : nil
+    }
+
     public var table: String {
-        var rows = [["stage", "requests", "prompt tok", "completion tok", "cost $", "redo (template changed)"]]
+        let priced = unpricedModel == nil
+        var rows = [["stage", "requests", "prompt tok", "completion tok"] + (priced ? ["cost $"] : []) + ["redo (template changed)"]]
         for e in stages {
-            rows.append([
-                e.stage.rawValue, "\(e.requests)", "\(e.promptTokens)", "\(e.completionTokens)", String(format: "%.2f", e.cost),
-                "\(e.stale) (\(e.templateChanged))",
-            ])
+            rows.append(
+                [e.stage.rawValue, "\(e.requests)", "\(e.promptTokens)", "\(e.completionTokens)"]
+                    + (priced ? [String(format: "%.2f", e.cost ?? 0)] : []) + ["\(e.stale) (\(e.templateChanged))"])
         }
         var text = TextTable.render(rows)
-        let total = stages.reduce(0) { $0 + $1.cost }
-        text += "\ntotal: \(stages.reduce(0) { $0 + $1.requests }) requests, about $\(String(format: "%.2f", total)); completions estimated from "
+        text += "\ntotal: \(stages.reduce(0) { $0 + $1.requests }) requests"
+        if let total = totalCost { text += ", about $\(String(format: "%.2f", total))" }
+        text += "; completions estimated from "
         text += stages.map { "\($0.stage.rawValue): \($0.completionBasis)" }.joined(separator: ", ")
         for e in stages where e.templateChanged > 0 {
             text += "\nthe \(e.stage.rawValue) template changed: \(e.templateChanged) stored \(e.stage.rawValue) results will be redone, and what depends on them"
         }
+        if let unpricedModel { text += "\n" + ModelPrice.unknownNote(unpricedModel) }
         return text
     }
 }

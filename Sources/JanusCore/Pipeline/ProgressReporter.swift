@@ -1,58 +1,105 @@
 import Foundation
 
 /// Shows a run's progress on stderr: on a terminal, a line per stage redrawn in place; in a
-/// log (CI), a plain line every few seconds. No colour is used, so NO_COLOR needs nothing.
+/// log (CI, a pipe, a file), one plain line every few seconds with no cursor movement. No
+/// colour is used, so NO_COLOR needs nothing. Stopping draws the final state once (on a
+/// terminal); stopping again, or a tick that was under way, draws nothing more.
 public final class ProgressReporter: @unchecked Sendable {
     private let stats: RunStats
     private let interactive: Bool
     private let interval: Double
+    private let write: @Sendable (String) -> Void
+    private let lock = NSLock()
     private var task: Task<Void, Never>?
     private var linesDrawn = 0
+    private var stopped = false
 
-    public init(stats: RunStats, interactive: Bool = isatty(STDERR_FILENO) == 1) {
+    /// `write` receives each drawing (stderr by default); `interval` is the seconds between
+    /// them (half a second on a terminal, five in a log).
+    public init(
+        stats: RunStats, interactive: Bool = isatty(STDERR_FILENO) == 1, interval: Double? = nil,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.stats = stats
         self.interactive = interactive
-        interval = interactive ? 0.5 : 5
+        self.interval = interval ?? (interactive ? 0.5 : 5)
+        self.write = write
     }
 
     public func start() {
+        let interval = interval
         task = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64((self?.interval ?? 1) * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
                 if Task.isCancelled { break }
-                self?.draw()
+                self?.draw(final: false)
             }
         }
     }
 
+    /// Ends the display; only the first call draws.
     public func stop() {
         task?.cancel()
         task = nil
-        if interactive, linesDrawn > 0 { draw() }
+        draw(final: true)
     }
 
     /// One line per stage: done/total, rate, ETA, tokens, cost.
     public func lines() -> [String] {
         let snap = stats.snapshot()
+        let priced = stats.unpriced == nil
         let elapsed = max(0.001, Date().timeIntervalSince(stats.startedAt))
         return Stage.allCases.map { stage in
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             let rate = Double(c.accepted) / elapsed
             let left = max(0, c.total - c.done - c.failed - c.quarantined)
             let eta = rate > 0 ? Self.duration(Double(left) / rate) : "--"
+            let cost = priced ? String(format: " $%.4f", c.cost) : ""
             return String(
-                format: "%-8@ %7d/%-7d %7.1f/s  eta %-8@ tokens %-10d $%.4f%@", stage.rawValue as NSString, c.done, c.total, rate,
-                eta as NSString, c.promptTokens + c.completionTokens, c.cost,
+                format: "%-8@ %7d/%-7d %7.1f/s  eta %-8@ tokens %-10d%@%@", stage.rawValue as NSString, c.done, c.total, rate,
+                eta as NSString, c.promptTokens + c.completionTokens, cost as NSString,
                 (c.failed + c.quarantined > 0 ? "  failed \(c.failed) quarantined \(c.quarantined)" : "") as NSString)
         }
     }
 
-    private func draw() {
-        var text = ""
-        if interactive, linesDrawn > 0 { text += "\u{1B}[\(linesDrawn)A" }
-        for line in lines() { text += (interactive ? "\u{1B}[2K" : "") + line + "\n" }
+    /// One plain line for a log: elapsed time, then done/total per stage, then tokens and cost.
+    public func logLine() -> String {
+        let snap = stats.snapshot()
+        let elapsed = Self.duration(Date().timeIntervalSince(stats.startedAt))
+        var parts: [String] = []
+        var tokens = 0
+        var cost = 0.0
+        var problems = 0
+        for stage in Stage.allCases {
+            let c = snap.stages[stage] ?? RunStats.StageCounts()
+            parts.append("\(stage.rawValue) \(c.done)/\(c.total)")
+            tokens += c.promptTokens + c.completionTokens
+            cost += c.cost
+            problems += c.failed + c.quarantined
+        }
+        var line = "progress \(elapsed): " + parts.joined(separator: ", ") + "; \(snap.requestsSent) requests sent, \(tokens) tokens"
+        if stats.unpriced == nil { line += String(format: ", $%.4f", cost) }
+        if problems > 0 { line += ", \(problems) failed or quarantined" }
+        return line
+    }
+
+    private func draw(final: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if stopped { return }
+        if final {
+            stopped = true
+            // A log already has its lines; a terminal gets the final state over the last drawing.
+            guard interactive, linesDrawn > 0 else { return }
+        }
+        guard interactive else {
+            write(logLine() + "\n")
+            return
+        }
+        var text = linesDrawn > 0 ? "\u{1B}[\(linesDrawn)A" : ""
+        for line in lines() { text += "\u{1B}[2K" + line + "\n" }
         linesDrawn = Stage.allCases.count
-        FileHandle.standardError.write(Data(text.utf8))
+        write(text)
     }
 
     static func duration(_ seconds: Double) -> String {

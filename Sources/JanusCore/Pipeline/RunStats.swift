@@ -23,49 +23,85 @@ public final class RunStats: @unchecked Sendable {
     private var hits = 0
     private var stoppedReason: String?
     private var stoppedFatally = false
+    private var interruptedFlag = false
+    private var requestsInFlight = 0
+    private var unpricedModel: String?
     public let startedAt = Date()
 
     public init() {}
 
-    func update(_ stage: Stage, _ body: (inout StageCounts) -> Void) {
+    private func sync<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
-        body(&stages[stage, default: StageCounts()])
+        return body()
+    }
+
+    func update(_ stage: Stage, _ body: (inout StageCounts) -> Void) {
+        sync { body(&stages[stage, default: StageCounts()]) }
     }
 
     func countRequest(fromCache: Bool) {
-        lock.lock()
-        defer { lock.unlock() }
-        if fromCache { hits += 1 } else { sent += 1 }
+        sync { if fromCache { hits += 1 } else { sent += 1 } }
     }
 
     /// Stops new requests (the budget is spent, or `fatal`: the server refuses every request);
     /// the first reason is kept.
     func stop(_ reason: String, fatal: Bool = false) {
-        lock.lock()
-        defer { lock.unlock() }
-        if stoppedReason == nil {
-            stoppedReason = reason
-            stoppedFatally = fatal
+        sync {
+            if stoppedReason == nil {
+                stoppedReason = reason
+                stoppedFatally = fatal
+            }
         }
+    }
+
+    /// Stops new requests because the user asked (SIGINT, SIGTERM); the run is then interrupted.
+    public func interrupt() {
+        sync {
+            interruptedFlag = true
+            if stoppedReason == nil { stoppedReason = "interrupted" }
+        }
+    }
+
+    /// Whether the user stopped the run.
+    public var interrupted: Bool {
+        sync { interruptedFlag }
+    }
+
+    func countInFlight(_ delta: Int) {
+        sync { requestsInFlight += delta }
+    }
+
+    /// Requests sent and not yet answered.
+    public var inFlight: Int {
+        sync { requestsInFlight }
+    }
+
+    /// Marks the run's model as having no known price: costs are not counted, and say so.
+    public func setUnpriced(model: String) {
+        sync { unpricedModel = model }
+    }
+
+    /// The run's model when no price is known for it.
+    public var unpriced: String? {
+        sync { unpricedModel }
+    }
+
+    /// New results stored this run, per stage.
+    public var storedThisRun: [Stage: Int] {
+        snapshot().stages.mapValues(\.accepted)
     }
 
     /// Whether the run stopped because no request could succeed (a rejected key, an unknown model).
     public var stoppedOnError: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stoppedFatally
+        sync { stoppedFatally }
     }
 
     public var stopReason: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stoppedReason
+        sync { stoppedReason }
     }
 
     public func snapshot() -> (stages: [Stage: StageCounts], requestsSent: Int, cacheHits: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (stages, sent, hits)
+        sync { (stages, sent, hits) }
     }
 }

@@ -12,8 +12,8 @@ public final class Workspace: @unchecked Sendable {
 
     /// Opens the store; `writer` names a command that will write to it and so must hold the
     /// store's run lock (a second writer is refused with the name of the first).
-    public init(config: JanusConfig, writer: String? = nil) throws {
-        self.config = config
+    public convenience init(config: JanusConfig, writer: String? = nil) throws {
+        var lock: RunLock?
         if let writer, config.db != ":memory:" {
             if !FileManager.default.fileExists(atPath: config.db) {
                 let dir = (config.db as NSString).deletingLastPathComponent
@@ -22,10 +22,15 @@ public final class Workspace: @unchecked Sendable {
                 }
             }
             lock = try RunLock(storePath: config.db, command: writer)
-        } else {
-            lock = nil
         }
-        store = try CheckpointStore(path: config.db)
+        try self.init(config: config, store: try CheckpointStore(path: config.db), lock: lock)
+    }
+
+    /// A workspace on a store that is already open (a reader's second view of it).
+    init(config: JanusConfig, store: CheckpointStore, lock: RunLock? = nil) throws {
+        self.config = config
+        self.store = store
+        self.lock = lock
         seeds = try SeedLibrary.load(directory: config.generation.seedsDirectory.map { URL(fileURLWithPath: $0) })
         templates = try PromptTemplates.load(directory: config.generation.promptsDirectory)
     }
@@ -37,16 +42,27 @@ public final class Workspace: @unchecked Sendable {
         case "offline":
             return OfflineProvider(taxonomy: seeds.taxonomy)
         case "openai":
+            if config.client.maxCost != nil, price == nil {
+                throw ConfigError(
+                    file: config.file ?? "--max-cost",
+                    message: "max_cost is set but no price is known for model \(config.client.model): add it under `prices` (US dollars per million prompt and completion tokens), or drop max_cost")
+            }
             return try OpenAIClient(settings: config.client, recorder: store)
         default:
             throw ConfigError(file: config.file ?? "--provider", message: "unknown provider \"\(config.client.provider)\" (known: openai, offline)")
         }
     }
 
-    /// The price of the configured model (nothing for the offline provider).
-    public var price: ModelPrice {
+    /// The price of the configured model (nothing for the offline provider); nil when no
+    /// price is known for it (see `ModelPrice.lookup`).
+    public var price: ModelPrice? {
         config.client.provider == "offline" ? ModelPrice(prompt: 0, completion: 0)
-            : config.client.prices[config.client.model] ?? ModelPrice(prompt: 0, completion: 0)
+            : ModelPrice.lookup(config.client.model, in: config.client.prices)
+    }
+
+    /// The effective settings of this workspace, as a generation run records them.
+    public var runSettings: RunSettings {
+        RunSettings(config: config, templates: templates, seeds: seeds)
     }
 
     /// The provider kind that request keys are made with.
@@ -73,14 +89,19 @@ public final class Workspace: @unchecked Sendable {
 
     /// Runs the given stages until nothing more can be done.
     public func generate(stages: Set<Stage>, client: any ChatClient, stats: RunStats) async throws {
-        let runID = try store.beginRun(command: stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ","),
-                                       seed: config.seed, provider: config.client.provider, model: config.client.model)
+        let runID = try store.beginRun(
+            command: stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ","),
+            seed: config.seed, provider: config.client.provider, model: config.client.model,
+            settings: runSettings.json.serialized())
+        if price == nil { stats.setUnpriced(model: config.client.model) }
         let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
-            price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency))
+            price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency),
+            sendLimit: config.client.concurrency, runID: runID)
         do {
             try await runner.run()
-            try store.finishRun(id: runID, status: stats.stopReason == nil ? "done" : "stopped", summary: RunSummary(stats: stats).json.serialized())
+            let status = stats.interrupted ? "interrupted" : stats.stopReason == nil ? "done" : "stopped"
+            try store.finishRun(id: runID, status: status, summary: RunSummary(stats: stats).json.serialized())
         } catch {
             try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
             throw error
@@ -92,23 +113,40 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// Exports the completed items in the given formats (into `settings.out`), streaming.
-    public func export(formats: [ExportFormat], settings: ExportSettings) throws -> [ExportResult] {
+    /// `accept` is told how many variants are complete and what was left out once every item is
+    /// written, before anything is moved into place; if it throws, nothing is replaced.
+    public func export(
+        formats: [ExportFormat], settings: ExportSettings, accept: (_ complete: Int, _ leftOut: LeftOut) throws -> Void = { _, _ in }
+    ) throws -> [ExportResult] {
         let exporter = Exporter(settings: settings, context: try exportContext())
         let encode = exporter.encoder(formats: formats)
         var leftOut = LeftOut()
+        var complete = 0
         return try exporter.export(
-            formats: formats, testIDs: exporter.testIDs(Array(try store.instructionIDs())), leftOut: { leftOut }
+            formats: formats, testIDs: exporter.testIDs(Array(try store.instructionIDs())),
+            leftOut: {
+                try accept(complete, leftOut)
+                return leftOut
+            }
         ) { visit in
-            try forEachExportItem(leftOut: &leftOut, transform: encode, visit)
+            try forEachExportItem(leftOut: &leftOut, transform: encode) { encoded in
+                complete += encoded.item.variants.count
+                try visit(encoded)
+            }
         }
     }
 
-    /// One format's train records on standard output, streamed.
-    public func exportToStdout(format: ExportFormat) throws {
+    /// One format's train records on standard output, streamed; `accept` as for `export`,
+    /// called before the first byte is written when nothing is complete.
+    public func exportToStdout(
+        format: ExportFormat, accept: (_ complete: Int, _ leftOut: LeftOut) throws -> Void = { _, _ in }
+    ) throws {
         let builder = RecordBuilder(seed: config.seed)
         var leftOut = LeftOut()
+        var complete = 0
         var buffer: [UInt8] = []
         try forEachExportItem(leftOut: &leftOut) { item in
+            complete += item.variants.count
             for record in builder.records(format, item) {
                 record.write(to: &buffer)
                 buffer.append(0x0A)
@@ -118,6 +156,7 @@ public final class Workspace: @unchecked Sendable {
                 buffer.removeAll(keepingCapacity: true)
             }
         }
+        try accept(complete, leftOut)
         FileHandle.standardOutput.write(Data(buffer))
     }
 

@@ -17,12 +17,15 @@ public struct StageResult: Sendable, Hashable {
     /// A hash of everything the request was built from (see `StageRequests.recipe`); empty for
     /// results stored before it existed, which are checked by their request key instead.
     public var recipe: String
+    /// The run that stored it (nil when read back, and for results stored before runs were kept).
+    public var runID: Int?
 
-    public init(requestKey: String, output: String, meta: String, recipe: String = "") {
+    public init(requestKey: String, output: String, meta: String, recipe: String = "", runID: Int? = nil) {
         self.requestKey = requestKey
         self.output = output
         self.meta = meta
         self.recipe = recipe
+        self.runID = runID
     }
 }
 
@@ -63,21 +66,22 @@ extension CheckpointStore {
 
     /// Keeps a paid-for answer under its request key, committed at once. The request is kept
     /// as its parameters and a hash of its messages, not the messages themselves: they can be
-    /// rebuilt from the templates and seeds, and would triple the size of the store.
-    public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double) throws {
+    /// rebuilt from the templates and seeds, and would triple the size of the store. A nil
+    /// `cost` is an answer from a model with no known price.
+    public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double?) throws {
         var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
         summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
         summary.append(("messages", .integer(request.messages.count)))
         try locked {
             try db.run("""
                 INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
-                    prompt_tokens, completion_tokens, usage_estimated, cost, created_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                    prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                 """, [
                 .text(key), .text(request.purpose), .text(request.model), .text(JSONValue.object(summary).serialized()),
                 .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
-                .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost),
-                .text(Timestamp.now()),
+                .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost ?? 0),
+                .text(Timestamp.now()), .int(cost == nil ? 0 : 1),
             ])
         }
     }
@@ -87,11 +91,12 @@ extension CheckpointStore {
         try locked {
             try db.transaction {
                 try db.run("""
-                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe)
-                    VALUES (?,?,?,?,?,?,?,?)
+                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id)
+                    VALUES (?,?,?,?,?,?,?,?,?)
                     """, [
                     .text(stage), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
                     .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
+                    .optionalInt(result.runID),
                 ])
                 try db.run(
                     "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
@@ -160,6 +165,22 @@ extension CheckpointStore {
     }
 }
 
+extension CheckpointStore {
+    /// Stored answers whose cost is unknown (their model had no price), per model.
+    public func unpricedAnswers() throws -> [String: Int] {
+        try counts("SELECT model, COUNT(*) FROM request_cache WHERE priced = 0 GROUP BY model")
+    }
+
+    /// A two-column query (a name, a count) as a dictionary.
+    func counts(_ sql: String) throws -> [String: Int] {
+        try locked {
+            var out: [String: Int] = [:]
+            for row in try db.query(sql) { out[row.string(0) ?? ""] = row.int(1) ?? 0 }
+            return out
+        }
+    }
+}
+
 extension CheckpointStore: AttemptRecorder {
     /// Logs one attempt. A failure to log is not allowed to fail the request it describes.
     public func record(_ attempt: AttemptRecord) {
@@ -178,12 +199,6 @@ extension CheckpointStore: AttemptRecorder {
 
     /// How many attempts are logged, per outcome.
     public func attemptCounts() throws -> [String: Int] {
-        try locked {
-            var out: [String: Int] = [:]
-            for row in try db.query("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome") {
-                out[row.string(0) ?? ""] = row.int(1) ?? 0
-            }
-            return out
-        }
+        try counts("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome")
     }
 }

@@ -100,6 +100,15 @@ public enum Migrations {
         Migration(version: 3, name: "stage result recipes", sql: """
             ALTER TABLE stage_results ADD COLUMN recipe TEXT NOT NULL DEFAULT '';
             """),
+        // What each generation run was made with (JSON, see RunSettings), which run stored each
+        // result, and whether an answer's cost is known (a model with no price costs nothing
+        // in the sums, and says so, rather than passing for free).
+        Migration(version: 4, name: "run settings", sql: """
+            ALTER TABLE runs ADD COLUMN settings TEXT;
+            ALTER TABLE stage_results ADD COLUMN run_id INTEGER;
+            CREATE INDEX stage_results_by_run ON stage_results(run_id);
+            ALTER TABLE request_cache ADD COLUMN priced INTEGER NOT NULL DEFAULT 1;
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -26,6 +26,7 @@ struct BuildCommand: JanusCommand {
             throw ArgumentParser.ValidationError("the store \(config.db) holds no instructions: give --source PRESET=PATH or list sources in janus.yaml")
         }
         let code = try await runStages(workspace, stages: Set(Stage.allCases), json: json)
+        if code == 130 { return code }  // interrupted: no export of a part-made run
         if !noExport, config.export.out != "-" {
             try exportFormats(workspace, config: config)
         }

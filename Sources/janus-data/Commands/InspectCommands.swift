@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import JanusCore
 
+// The commands that only read. Each reads the store with the settings of its most recent
+// generation run, except where flags or janus.yaml give others; then it says, in one line,
+// what differs and what that means for its output.
+
 struct PlanCommand: JanusCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Show what build would send: requests, tokens and cost per stage. Sends nothing.")
@@ -10,11 +14,14 @@ struct PlanCommand: JanusCommand {
     @Flag(help: "Print the plan as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        let config = try llm.resolve(global)
-        let workspace = try Workspace(config: config)
+        let (workspace, read) = try Workspace.reading(try llm.resolve(global))
+        let status = try workspace.status()
         let plan = try Plan.make(
-            status: try workspace.status(), store: workspace.store, generation: config.generation,
-            price: workspace.price)
+            status: status, store: workspace.store, generation: workspace.config.generation, price: workspace.price,
+            model: workspace.config.client.model)
+        if let note = read.note(complete: status.completeVariants, of: status.totalVariants, then: "the plan is for the settings in use") {
+            Console.info(note)
+        }
         if json { Console.out(plan.json.serialized()) } else { Console.info(plan.table) }
         return 0
     }
@@ -22,26 +29,49 @@ struct PlanCommand: JanusCommand {
 
 struct StatusCommand: JanusCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Per stage: done, pending, failed and quarantined items; tokens and cost so far.")
+        commandName: "status",
+        abstract: "Per stage: done, pending, failed and quarantined items as the store's last run made them; tokens and cost so far.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var llm: LLMOptions
     @Flag(help: "Print as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        let config = try llm.resolve(global)
-        let workspace = try Workspace(config: config)
-        let status = try workspace.status()
+        let (workspace, read) = try Workspace.reading(try llm.resolve(global))
+        // What the store holds, under the stored run's settings; then what the given ones change.
+        let asBuilt = try workspace.asStored(read)
+        let status = try asBuilt.status()
+        let given = read.differences.isEmpty ? nil : asBuilt === workspace ? status : try workspace.status()
+        let note = given.flatMap {
+            read.note(complete: $0.completeVariants, of: $0.totalVariants, then: "build with them would send \($0.pendingRequests) requests")
+        }
         let usage = try workspace.store.usageTotals()
+        let unpriced = try workspace.store.unpricedAnswers()
         let spent = usage.values.reduce(0) { $0 + $1.cost }
         let tokens = usage.values.reduce(0) { $0 + $1.promptTokens + $1.completionTokens }
         if json {
             var object = status.json.objectValue ?? []
             object.append(("tokens", .integer(tokens)))
             object.append(("cost_usd", .number(spent)))
+            object.append(("unpriced_answers", .object(unpriced.keys.sorted().map { ($0, .integer(unpriced[$0] ?? 0)) })))
+            object.append(("stored_run", read.json))
+            if let given, let note {
+                object.append(("given", .object([("message", .string(note)), ("stages", given.json["stages"] ?? .null)])))
+            }
             Console.out(JSONValue.object(object).serialized())
         } else {
+            if let run = read.runDescription { Console.out("as made by the store's most recent \(run)") }
             Console.out(status.table)
-            Console.out("tokens stored: \(tokens), cost so far: $\(String(format: "%.4f", spent))")
+            var line = "tokens stored: \(tokens), cost so far: "
+            let answers = usage.values.reduce(0) { $0 + $1.requests }
+            let unpricedCount = unpriced.values.reduce(0, +)
+            let allUnpriced = unpricedCount > 0 && unpricedCount == answers
+            line += allUnpriced ? "unknown" : "$\(String(format: "%.4f", spent))"
+            for model in unpriced.keys.sorted() {
+                line += allUnpriced ? " (" + ModelPrice.unknownNote(model) + ")"
+                    : "; \(unpriced[model] ?? 0) answers not counted: " + ModelPrice.unknownNote(model)
+            }
+            Console.out(line)
+            if let note { Console.out(note) }
         }
         return 0
     }
@@ -59,21 +89,26 @@ struct ExportCommand: JanusCommand {
         var config = try global.resolve()
         llm.apply(to: &config)
         export.apply(to: &config)
-        let workspace = try Workspace(config: config)
-        if config.export.out == "-" {
-            let formats = try ExportFormat.parse(config.export.formats)
+        let (workspace, read) = try Workspace.reading(config)
+        let total = try workspace.store.instructionCount() * workspace.config.generation.variants
+        let accept: (Int, LeftOut) throws -> Void = { complete, _ in
+            try workspace.refuseEmptyExport(complete: complete, read: read)
+            if let note = read.note(complete: complete, of: total, then: "exporting those") { Console.info(note) }
+        }
+        if workspace.config.export.out == "-" {
+            let formats = try ExportFormat.parse(workspace.config.export.formats)
             guard formats.count == 1 else { throw ArgumentParser.ValidationError("--out - writes one format; name it with --format") }
-            try workspace.exportToStdout(format: formats[0])
+            try workspace.exportToStdout(format: formats[0], accept: accept)
             return 0
         }
-        try exportFormats(workspace, config: config)
+        try exportFormats(workspace, config: workspace.config, accept: accept)
         return 0
     }
 }
 
 /// Exports every configured format and prints where the files went.
-func exportFormats(_ workspace: Workspace, config: JanusConfig) throws {
-    let results = try workspace.export(formats: try ExportFormat.parse(config.export.formats), settings: config.export)
+func exportFormats(_ workspace: Workspace, config: JanusConfig, accept: (Int, LeftOut) throws -> Void = { _, _ in }) throws {
+    let results = try workspace.export(formats: try ExportFormat.parse(config.export.formats), settings: config.export, accept: accept)
     for result in results {
         Console.info("export \(result.format.rawValue): \(result.records) records in \(result.files) file(s) under \(result.directory)")
     }
@@ -87,7 +122,12 @@ struct StatsCommand: JanusCommand {
     @Flag(help: "Print as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        let stats = try DatasetStats.compute(Workspace(config: try llm.resolve(global)))
+        let (workspace, read) = try Workspace.reading(try llm.resolve(global))
+        let stats = try DatasetStats.compute(workspace)
+        let total = stats.instructions * workspace.config.generation.variants
+        if let note = read.note(complete: stats.completeVariants, of: total, then: "the statistics cover those") {
+            Console.info(note)
+        }
         if json { Console.out(stats.json.serialized()) } else { Console.out(stats.table) }
         return 0
     }

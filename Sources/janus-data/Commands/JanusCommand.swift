@@ -31,16 +31,36 @@ func describe(_ error: any Error) -> String {
     return "\(error)"
 }
 
-/// Runs the given stages with a progress display and prints the run summary; returns the exit code.
+/// Runs the given stages with a progress display and prints the run summary; returns the exit
+/// code. SIGINT or SIGTERM stops sending and waits a few seconds for the requests in flight
+/// (a second signal stops at once), then says what was stored; the exit code is then 130.
 func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async throws -> Int32 {
     let client = try workspace.makeClient()
     let stats = RunStats()
     let progress = ProgressReporter(stats: stats)
+    let grace = 5.0
+    let interrupts = InterruptHandler(stats: stats, grace: grace) {
+        Console.info("stopping: no new requests; waiting up to \(Int(grace)) s for the \(stats.inFlight) in flight (press Ctrl-C again to stop at once)")
+    } force: {
+        progress.stop()
+        Console.info(RunSummary(stats: stats).interruptedMessage(abandoned: stats.inFlight))
+        _exit(130)
+    }
+    interrupts.install()
+    defer {
+        interrupts.remove()
+        progress.stop()
+    }
     progress.start()
-    defer { progress.stop() }
     try await workspace.generate(stages: stages, client: client, stats: stats)
+    interrupts.remove()
     progress.stop()
     let summary = RunSummary(stats: stats)
+    if stats.interrupted {
+        if json { Console.out(summary.json.serialized()) }
+        Console.info(summary.interruptedMessage(abandoned: 0))
+        return 130
+    }
     Console.info(summary.table)
     if json { Console.out(summary.json.serialized()) }
     if let reason = stats.stopReason {

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import JanusCore
+
+/// Ctrl-C during a build: sending stops, the requests in flight land and are stored, the tool
+/// says what it stored and that a rerun continues, and exits 130; the rerun finishes the job
+/// with nothing asked twice.
+@Suite(.tags(.endToEnd), .serialized) struct InterruptTests {
+    func buildArguments(_ server: TestChatServer, db: String, out: String) -> [String] {
+        [
+            "build", "--db", db, "--out", out, "--provider", "openai", "--base-url", server.baseURL, "--model", "test-model",
+            "--api-key-env", ClientFixture.keyEnv, "--concurrency", "8", "--source", "dsp=\(TestPaths.sample.path)/dsp.csv",
+        ]
+    }
+
+    @Test func interruptedBuildSaysWhatItStoredAndTheRerunCompletes() async throws {
+        let server = try await TestChatServer.start(["--content", "janus", "--latency", "0.1"])
+        let dir = try TestPaths.temporaryDirectory()
+        let env = ClientFixture.environment
+        let clean = try runJanus(buildArguments(server, db: "clean.db", out: "clean"), in: dir, environment: env)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let needed = try await server.requestCount()
+        _ = try await server.control(#"{"reset": true}"#)
+
+        let process = Process()
+        process.executableURL = TestPaths.binary
+        process.arguments = buildArguments(server, db: "cut.db", out: "cut")
+        process.currentDirectoryURL = dir
+        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let collected = Locked(Data())
+        let reader = Task.detached { collected.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
+        // Interrupt once a part of the work is done (bounded wait).
+        var polls = 0
+        while try await server.requestCount() < needed / 4, process.isRunning, polls < 2000 {
+            try await Task.sleep(nanoseconds: 10_000_000)
+            polls += 1
+        }
+        #expect(process.isRunning, "the build ended before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        await reader.value
+        let stderr = String(decoding: collected.withLock { $0 }, as: UTF8.self)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("stopping: no new requests; waiting up to 5 s for the "), "\(stderr)")
+        #expect(stderr.contains("interrupted: "), "\(stderr)")
+        #expect(stderr.contains("every request in flight landed and was stored. Run the same command again to continue where it stopped."), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("cut/sft").path), "an interrupted build exports nothing")
+        let sentBefore = try await server.requestCount()
+        #expect(sentBefore < needed)
+
+        let resumed = try runJanus(buildArguments(server, db: "cut.db", out: "cut"), in: dir, environment: env)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let stats = try await server.stats()
+        // Nothing was lost: every answer that arrived was kept, so nothing was asked twice.
+        #expect(stats["answered_again"]?.intValue == 0)
+        #expect(stats["requests"]?.intValue == needed)
+        #expect(try ReadCommandTests.files(dir.appendingPathComponent("cut")) == (try ReadCommandTests.files(dir.appendingPathComponent("clean"))))
+    }
+}
