@@ -10,7 +10,8 @@ struct JanusData: AsyncParsableCommand {
         discussion: """
             Stages: ingest -> expand -> systems -> respond -> export. Every result is kept in one SQLite \
             checkpoint file (--db); stop at any moment and run again to continue where it stopped.
-            Exit codes: 0 done, 1 error, 2 usage error, 3 finished with some items failed or quarantined.
+            Exit codes: 0 done, 1 error, 2 usage error, 3 finished with some items failed or quarantined, \
+            130 stopped by SIGINT or SIGTERM (run again to continue).
             """,
         version: "0.1.0",
         subcommands: [

@@ -86,7 +86,7 @@ import Testing
         #expect(other.status == 1)
         #expect(other.stderr.contains("model m2 differs from the stored run's m: 0 of \(Self.instructions * 3) variants"), "\(other.stderr)")
         #expect(other.stderr.contains("give --model m to export them"), "\(other.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("other/sft").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("other").path))
 
         let status = try runJanus(["status", "--db", "a.db", "--model", "m2"], in: dir)
         #expect(status.status == 0, "\(status.stderr)")

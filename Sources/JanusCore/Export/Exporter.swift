@@ -84,6 +84,7 @@ public struct Exporter {
         items: ((EncodedItem) throws -> Void) throws -> Void
     ) throws -> [ExportResult] {
         let out = URL(fileURLWithPath: settings.out)
+        let outExisted = FileManager.default.fileExists(atPath: out.path)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let splitNames = settings.testSplit > 0 ? ["train", "test"] : ["train"]
         var sinks: [(format: ExportFormat, staging: URL, writers: [String: ShardWriter])] = []
@@ -112,6 +113,10 @@ public struct Exporter {
             left = try leftOut()
         } catch {
             for sink in sinks { try? FileManager.default.removeItem(at: sink.staging) }
+            // A refused or failed export leaves no trace, not even an empty folder it made.
+            if !outExisted, (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty == true {
+                try? FileManager.default.removeItem(at: out)
+            }
             throw error
         }
         var results: [ExportResult] = []

@@ -44,6 +44,14 @@ public final class ProgressReporter: @unchecked Sendable {
         draw(final: true)
     }
 
+    /// Prints `text` as a line of its own, below the display; the next drawing starts after it.
+    public func say(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        write(text + "\n")
+        linesDrawn = 0
+    }
+
     /// One line per stage: done/total, rate, ETA, tokens, cost.
     public func lines() -> [String] {
         let snap = stats.snapshot()

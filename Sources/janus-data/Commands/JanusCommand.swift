@@ -40,7 +40,7 @@ func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async thr
     let progress = ProgressReporter(stats: stats)
     let grace = 5.0
     let interrupts = InterruptHandler(stats: stats, grace: grace) {
-        Console.info("stopping: no new requests; waiting up to \(Int(grace)) s for the \(stats.inFlight) in flight (press Ctrl-C again to stop at once)")
+        progress.say("stopping: no new requests; waiting up to \(Int(grace)) s for the \(stats.inFlight) in flight (press Ctrl-C again to stop at once)")
     } force: {
         progress.stop()
         Console.info(RunSummary(stats: stats).interruptedMessage(abandoned: stats.inFlight))
