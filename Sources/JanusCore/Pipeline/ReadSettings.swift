@@ -98,7 +98,11 @@ extension Workspace {
         let head = read.sentence.map { "\($0): 0 of \(variants) variants were made with the settings in use" }
             ?? "0 of \(variants) variants are complete with the settings of the store's most recent run"
         var message = "\(head), but the store holds \(total) completed responses (\(origins.joined(separator: "; "))); exporting nothing"
-        if let hint { message += "; give \(hint) to export them" }
+        if let hint {
+            message += "; give \(hint) to export them"
+        } else {
+            message += "; give that run's settings (flags, or janus.yaml for templates, seeds and the rest) to export them"
+        }
         throw NothingToExport(message: message)
     }
 }
