@@ -113,6 +113,8 @@ struct SourceOptions: ParsableArguments {
     var mainSource: String?
     @Flag(help: "Stop at the first bad line instead of skipping and counting it.")
     var strict = false
+    @Option(help: "paper (sample, then filter; the default) or clean (filter and near-dedup, then sample).")
+    var recipe: String?
     @Flag(name: .customLong("no-near-dedup"), help: "Keep near duplicates.")
     var noNearDedup = false
 
@@ -126,6 +128,12 @@ struct SourceOptions: ParsableArguments {
             config.ingest.quotas[String(parts[0])] = n
         }
         if let total { config.ingest.total = total }
+        if let recipe {
+            guard let parsed = IngestRecipe(rawValue: recipe) else {
+                throw ValidationError("--recipe must be paper or clean, not \"\(recipe)\"")
+            }
+            config.ingest.recipe = parsed
+        }
         if let promptField { config.ingest.promptField = promptField }
         if let originField { config.ingest.originField = originField }
         if let mainSource { config.ingest.mainSource = mainSource }

@@ -35,9 +35,12 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted() == firstExport)
 
         // Users load these with Hugging Face datasets; so does this test.
-        let loaded = try runProgram(TestPaths.python.path, [TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "out"], in: dir)
+        let loaded = try runPythonScript("check_exports.py", ["out"], in: dir)
         #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
         #expect(loaded.stdout.hasPrefix("OK: 1281 rows"), "\(loaded.stdout)")
+        let pairs = try runPythonScript("read_preference_pairs.py", ["out"], in: dir)
+        #expect(pairs.status == 0, "\(pairs.stdout)\(pairs.stderr)")
+        #expect(pairs.stdout.hasPrefix("OK: 366 preference pairs"), "\(pairs.stdout)")
 
         let status = try runJanus(["status", "--db", "j.db", "--json"], in: dir)
         #expect(status.status == 0)

@@ -8,11 +8,23 @@ import Testing
         #expect(loaded.seed == defaults.seed)
         #expect(loaded.client.provider == defaults.client.provider)
         #expect(loaded.client.model == defaults.client.model)
+        #expect(loaded.client.model == "gpt-4-0125-preview")  // the dataset cards' generator
         #expect(loaded.ingest.filterPatterns == IngestSettings.paperFilter)
+        #expect(loaded.ingest.recipe == .paper && loaded.ingest.nearDedup == nil && !loaded.ingest.nearDedupEnabled)
         #expect(loaded.ingest.quotas == defaults.ingest.quotas)
         #expect(loaded.generation.maxTokens == defaults.generation.maxTokens)
         #expect(loaded.generation.temperature == 1.0 && loaded.generation.topP == 0.9)
         #expect(loaded.export.formats == ["all"])
+    }
+
+    @Test func recipeAndNearDedupAreRead() throws {
+        let clean = try ConfigLoader.parse("ingest:\n  recipe: clean\n", file: "j.yaml")
+        #expect(clean.ingest.recipe == .clean && clean.ingest.nearDedupEnabled)
+        let paperNear = try ConfigLoader.parse("ingest:\n  near_dedup: true\n", file: "j.yaml")
+        #expect(paperNear.ingest.recipe == .paper && paperNear.ingest.nearDedupEnabled)
+        #expect(throws: ConfigError(file: "j.yaml", message: "line 2: `ingest.recipe` must be paper or clean, not tidy")) {
+            try ConfigLoader.parse("ingest:\n  recipe: tidy\n", file: "j.yaml")
+        }
     }
 
     @Test func unknownKeyIsNamedWithFileAndLine() {

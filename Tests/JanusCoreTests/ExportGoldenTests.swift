@@ -71,6 +71,20 @@ import Testing
         }
     }
 
+    /// DPO/ORPO read as axolotl's orpo.chat_template and TRL's conversational preference format
+    /// read them: the answers they train on must be the responses, and differ.
+    @Test func preferencePairsReadAsTrainersReadThem() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let workspace = try Self.fixedWorkspace(in: dir)
+        var settings = ExportSettings()
+        settings.out = dir.appendingPathComponent("out").path
+        settings.gzip = true
+        _ = try workspace.export(formats: [.sft, .dpo, .orpo], settings: settings)
+        let read = try runPythonScript("read_preference_pairs.py", ["out"], in: dir)
+        #expect(read.status == 0, "\(read.stdout)\(read.stderr)")
+        #expect(read.stdout.hasPrefix("OK: 4 preference pairs"), "\(read.stdout)")
+    }
+
     @Test func exportIsDeterministicShardedAndReplacesWhole() throws {
         let dir = try TestPaths.temporaryDirectory()
         let workspace = try Self.fixedWorkspace(in: dir)
@@ -109,7 +123,7 @@ import Testing
             #expect(unzipped.status == 0)
             #expect(Data(unzipped.stdout.utf8) == plain, "\(format.rawValue)")
         }
-        let loaded = try runProgram(TestPaths.python.path, [TestPaths.packageRoot.appendingPathComponent("Tests/python/check_exports.py").path, "gz"], in: dir)
+        let loaded = try runPythonScript("check_exports.py", ["gz"], in: dir)
         #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
     }
 }

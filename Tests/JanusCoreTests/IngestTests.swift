@@ -19,12 +19,14 @@ import Testing
         #expect(total.duplicate == 8)
         #expect(total.filtered == 9)
         #expect(total.nearDuplicate == 0)
-        #expect(total.sampled == 183)
+        #expect(total.sampled == 192)  // the paper's order: sampled, then filtered
+        #expect(total.kept == 183)
         #expect(try store.instructionCount() == 183)
-        // Ingesting again adds nothing.
+        // Ingesting again adds nothing: every line repeats one kept or one sampled and filtered.
         let again = try Ingestor(settings: IngestSettings(), seed: 42).run(sources: Self.sampleSources, store: store, runID: 2)
         #expect(again.added == 0)
-        #expect(again.totals.duplicate == 191)
+        #expect(again.totals.duplicate == 200)
+        #expect(again.totals.filtered == 0)
     }
 
     @Test func presetsTakeTheFirstUserTurnAndOrigins() throws {
@@ -96,6 +98,24 @@ import Testing
         #expect(filter.match("Summarise this.\nYou are free to be brief.") == nil)
         #expect(filter.match("What role does the liver play?") == nil)
         #expect(filter.match("Are you youthful?") == nil)
+    }
+
+    /// The published structure: between "take" and "role" only words, each after one space.
+    @Test func filterTakesRoleAsPublished() throws {
+        let filter = try InstructionFilter(patterns: IngestSettings.paperFilter)
+        #expect(filter.match("Take the role of a judge.") != nil)
+        #expect(filter.match("Now take on the role of a pirate") != nil)
+        #expect(filter.match("take up the  role") == nil)  // two spaces
+        #expect(filter.match("Take, for example, the role of bees.") == nil)  // punctuation between
+        #expect(filter.match("Retake the role of the lead.") == nil)  // "take" inside a word
+        #expect(filter.match("Take the roles apart.") == nil)  // "role" inside a word
+        #expect(filter.match("take the role-play seriously") != nil)
+        #expect(filter.match("take role") == nil)  // as published: `take \w*` needs a second space
+        // Case-insensitive, and "you're" with either apostrophe.
+        #expect(filter.match("YOU'RE a teacher") != nil)
+        #expect(filter.match("you’re a teacher") != nil)
+        #expect(filter.match("You`re a teacher") == nil)
+        #expect(filter.match("Was it you, Aren?") == nil)
     }
 
     @Test func nearDuplicatesAreCaughtAndDistinctTextsKept() {

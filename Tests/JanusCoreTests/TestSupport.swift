@@ -81,6 +81,12 @@ func runProgram(_ path: String, _ arguments: [String], in directory: URL, enviro
         stderr: String(decoding: stderrData, as: UTF8.self))
 }
 
+/// Runs a script of Tests/python/ with the test environment's Python.
+func runPythonScript(_ name: String, _ arguments: [String], in directory: URL) throws -> CommandResult {
+    let script = TestPaths.packageRoot.appendingPathComponent("Tests/python/\(name)").path
+    return try runProgram(TestPaths.python.path, [script] + arguments, in: directory)
+}
+
 /// A scratch store in memory.
 func memoryStore() throws -> CheckpointStore {
     try CheckpointStore(path: ":memory:")

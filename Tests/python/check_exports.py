@@ -30,14 +30,17 @@ def check_messages(fmt, row, index):
     for name, messages in (("chosen", chosen), ("rejected", rejected)):
         if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
             fail(f"{fmt} row {index}: {name} is not a list of messages")
-        if [m["role"] for m in messages] != ["system", "user", "assistant"]:
+        # The system message is the `system` column, not a turn (Argilla's schema, as published).
+        if [m["role"] for m in messages] != ["user", "assistant"]:
             fail(f"{fmt} row {index}: {name} roles are {[m['role'] for m in messages]}")
-    if chosen[:-1] != rejected[:-1]:
-        fail(f"{fmt} row {index}: chosen and rejected differ before the assistant turn")
-    if chosen[-1]["content"] == rejected[-1]["content"]:
+    if chosen[0] != rejected[0]:
+        fail(f"{fmt} row {index}: chosen and rejected differ in the user turn")
+    if chosen[1]["content"] == rejected[1]["content"]:
         fail(f"{fmt} row {index}: chosen and rejected assistant turns are the same")
-    if row["system"] != chosen[0]["content"] or row["prompt"] != chosen[1]["content"]:
-        fail(f"{fmt} row {index}: system/prompt do not match the chosen messages")
+    if row["prompt"] != chosen[0]["content"]:
+        fail(f"{fmt} row {index}: prompt does not match the user turn")
+    if not row["system"]:
+        fail(f"{fmt} row {index}: system is empty")
 
 
 def main(out):

@@ -64,12 +64,18 @@ extension Reader {
 
     func applyIngest(_ node: Node, to s: inout IngestSettings) throws {
         let known = [
-            "quotas", "total", "fill_source", "filter", "near_dedup", "near_threshold", "max_line_bytes", "strict",
+            "recipe", "quotas", "total", "fill_source", "filter", "near_dedup", "near_threshold", "max_line_bytes", "strict",
             "prompt_field", "origin_field", "main_source",
         ]
         for (key, v) in try mapping(node, "ingest") {
             let k = "ingest.\(key)"
             switch key {
+            case "recipe":
+                let name = try string(v, k)
+                guard let recipe = IngestRecipe(rawValue: name) else {
+                    throw fail(v, k, "must be paper or clean, not \(name)")
+                }
+                s.recipe = recipe
             case "quotas":
                 s.quotas = [:]
                 for (name, n) in try mapping(v, k) { s.quotas[name] = try int(n, "\(k).\(name)") }
@@ -80,7 +86,7 @@ extension Reader {
                 for pattern in s.filterPatterns where (try? NSRegularExpression(pattern: pattern)) == nil {
                     throw fail(v, k, "holds a pattern that is not a valid regular expression: \(pattern)")
                 }
-            case "near_dedup": s.nearDedup = try bool(v, k)
+            case "near_dedup": s.nearDedup = v.null != nil ? nil : try bool(v, k)
             case "near_threshold": s.nearThreshold = try double(v, k)
             case "max_line_bytes": s.maxLineBytes = try int(v, k)
             case "strict": s.strict = try bool(v, k)

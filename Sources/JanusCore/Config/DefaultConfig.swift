@@ -11,7 +11,7 @@ public enum DefaultConfig {
         provider:
           name: offline          # offline (built-in, no network) | openai (any OpenAI-compatible server)
           base_url: https://api.openai.com/v1   # vLLM: http://127.0.0.1:8000/v1, Ollama: http://127.0.0.1:11434/v1
-          model: gpt-4-turbo-2024-04-09
+          model: gpt-4-0125-preview   # the generator the published dataset cards name
           api_key_env: OPENAI_API_KEY   # the variable holding the key; the key itself is never stored
           concurrency: 64        # requests in flight at once
           rpm: null              # requests per minute (null: no limit)
@@ -23,33 +23,41 @@ public enum DefaultConfig {
 
         # US dollars per million tokens, by model (adds to and overrides the built-in table).
         prices:
-          gpt-4-turbo-2024-04-09: {prompt: 10.0, completion: 30.0}
+          gpt-4-0125-preview: {prompt: 10.0, completion: 30.0}
 
         # Inputs, as PRESET=PATH. Presets: nectar, openhermes, ultrafeedback, arena, dsp, jsonl.
         sources: []
 
         ingest:
-          # The paper's recipe: 12k from each of four sources, then OpenHermes up to 100k.
+          # paper: exact dedup, sample (quotas, then fill_source up to total), THEN the filter, as
+          #   the paper did (Appendix A.1: 100,000 sampled, 65,653 left); near-dedup off.
+          # clean: exact dedup, filter, near-dedup, then sample: total usable instructions.
+          recipe: paper
+          # The paper's sizes: 12k from each of four sources (DSP, the smallest, whole), then
+          # OpenHermesPreferences up to exactly 100k.
           quotas: {nectar: 12000, ultrafeedback: 12000, arena: 12000, dsp: 12000}
           total: 100000
           fill_source: openhermes
-          # Matched against the first line of each instruction; a hit drops it (the paper's filter).
+          # Matched against the first line of each instruction; a hit drops it. The paper's
+          # pattern (A.1, with the escapes its printed text lost restored): a word-bounded
+          # "you are", "you're", "imagine", or "take" and "role" with only single-space-separated
+          # words between them. We add case-insensitivity (?i) and the ASCII apostrophe beside ’.
           filter:
-            - '(?i)\\byou are\\b'
-            - '(?i)\\byou[''’]re\\b'
-            - '(?i)\\bimagine\\b'
-            - '(?i)\\btake\\b.*\\brole\\b'
-          near_dedup: true       # MinHash over word 5-grams
+            - '(?i)^(?:(?!\\n).)*\\b(you are|you[''’]re|imagine|take \\w*(?: \\w+)* role)\\b'
+          near_dedup: null       # MinHash over word 5-grams; null: the recipe's (paper off, clean on)
           near_threshold: 0.75   # estimated Jaccard similarity that counts as a near duplicate
           max_line_bytes: 1048576
           strict: false          # true: the first bad line stops ingest
 
         generation:
-          variants: 3            # preference sets (and system messages, responses) per instruction
+          variants: 3            # preference sets (and system messages, responses) per instruction, as in the paper
           attempts: 3            # asks per item before an invalid answer is quarantined
-          temperature: 1.0       # the paper's sampling parameters
+          # The paper does not say how it sampled GPT-4 for the data. 1.0 and 0.9 are the values it
+          # gives for running Janus on the benchmark (D.1: temperature 1.0, top_p 0.9, 4096 tokens,
+          # repetition_penalty 1.03), used here as defaults.
+          temperature: 1.0
           top_p: 0.9
-          max_tokens: {expand: 1024, systems: 1024, respond: 4096}
+          max_tokens: {expand: 1024, systems: 1024, respond: 4096}   # respond: D.1's 4096; the others ours
           send_seed: true        # a sampling seed per (seed, stage, instruction, variant), for servers that honour it
           extra: {}              # passed through in each request, e.g. {repetition_penalty: 1.03} for vLLM
           # seeds_dir: seeds     # your own taxonomy.json, preference_sets.json, system_messages.json

@@ -18,8 +18,19 @@ public struct SourceSpec: Sendable, Hashable {
     }
 }
 
+/// The order of the ingest steps after reading and exact dedup.
+public enum IngestRecipe: String, Sendable, Hashable, CaseIterable {
+    /// The paper's (Appendix A.1): sample (the quotas, then the fill source up to the total),
+    /// then drop the filter's hits. Near-dedup off unless asked for.
+    case paper
+    /// Filter first, then near-dedup, then sample: the quotas are filled with usable,
+    /// distinct instructions.
+    case clean
+}
+
 /// Settings of the ingest stage.
 public struct IngestSettings: Sendable, Hashable {
+    public var recipe: IngestRecipe = .paper
     /// Instructions to keep per source preset; sources without a quota are kept whole unless
     /// `total` says otherwise.
     public var quotas: [String: Int] = ["nectar": 12_000, "ultrafeedback": 12_000, "arena": 12_000, "dsp": 12_000]
@@ -28,7 +39,8 @@ public struct IngestSettings: Sendable, Hashable {
     public var fillSource: String = "openhermes"
     /// Patterns matched against the first line of each instruction; a hit drops it.
     public var filterPatterns: [String] = IngestSettings.paperFilter
-    public var nearDedup: Bool = true
+    /// Near-duplicate removal; nil: the recipe's choice (paper: off, clean: on).
+    public var nearDedup: Bool?
     public var nearThreshold: Double = 0.75
     public var maxLineBytes: Int = 1 << 20
     public var strict: Bool = false
@@ -38,10 +50,15 @@ public struct IngestSettings: Sendable, Hashable {
 
     public init() {}
 
-    /// The paper's filter (Appendix A.1), as its intent reads: in the first line, a word-bounded
-    /// "you are", "you're", "imagine" or "take ... role", case-insensitive.
+    /// Whether near duplicates are dropped.
+    public var nearDedupEnabled: Bool { nearDedup ?? (recipe == .clean) }
+
+    /// The paper's filter (Appendix A.1) with the escapes its printed text lost restored: on the
+    /// first line, a word-bounded "you are", "you're", "imagine", or "take" and "role" with only
+    /// single-space-separated words between them. Case-insensitive, and "you're" with either
+    /// apostrophe (' or ’): the printed pattern has ’ alone and no case flag.
     public static let paperFilter: [String] = [
-        #"(?i)\byou are\b"#, #"(?i)\byou['’]re\b"#, #"(?i)\bimagine\b"#, #"(?i)\btake\b.*\brole\b"#,
+        #"(?i)^(?:(?!\n).)*\b(you are|you['’]re|imagine|take \w*(?: \w+)* role)\b"#,
     ]
 }
 

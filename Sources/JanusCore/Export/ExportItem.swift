@@ -62,9 +62,11 @@ public struct RecordBuilder: Sendable {
         return (item.variants[picks[0]], item.variants[picks[1]])
     }
 
-    func messages(system: String, prompt: String, answer: String) -> JSONValue {
+    /// A DPO/ORPO message list: the user turn and the answer. The system message is not in it:
+    /// it is the record's `system` column, as in the published sets (Argilla's schema), which
+    /// axolotl's `orpo.chat_template` reads as system, `[0]` as user and `[1]` as the answer.
+    func messages(prompt: String, answer: String) -> JSONValue {
         .array([
-            .object([("role", "system"), ("content", .string(system))]),
             .object([("role", "user"), ("content", .string(prompt))]),
             .object([("role", "assistant"), ("content", .string(answer))]),
         ])
@@ -83,8 +85,8 @@ public struct RecordBuilder: Sendable {
             return [.object([
                 ("main_source", .string(i.mainSource)), ("original_source", .string(i.originalSource)),
                 ("system", .string(chosen.system)), ("prompt", .string(i.text)),
-                ("chosen", messages(system: chosen.system, prompt: i.text, answer: chosen.response)),
-                ("rejected", messages(system: chosen.system, prompt: i.text, answer: rejected.response)),
+                ("chosen", messages(prompt: i.text, answer: chosen.response)),
+                ("rejected", messages(prompt: i.text, answer: rejected.response)),
             ])]
         case .rm:
             guard let (chosen, rejected) = pair(item) else { return [] }

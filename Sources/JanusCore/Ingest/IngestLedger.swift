@@ -1,23 +1,27 @@
 import Foundation
 
 /// The order-dependent half of ingest, fed one prepared record at a time in source and file
-/// order: exact dedup (the first occurrence wins), the filter verdict, near-dedup, and the
-/// sampling reservoirs. Every dropped line is counted and recorded with what it duplicated.
+/// order: exact dedup (the first occurrence wins), the filter verdict (when it runs before
+/// sampling), near-dedup, and the sampling reservoirs. Every dropped line is counted and
+/// recorded with what it duplicated.
 struct IngestLedger {
     /// Where a record came from: an index into `files`, and its line.
     struct Location {
-        /// Index into `files`; the high bit marks an instruction stored by an earlier run.
+        /// Index into `files`; the high bit marks an instruction stored by an earlier run, the
+        /// next one an instruction an earlier run sampled and then dropped with the filter.
         var file: UInt32
         var line: UInt32
         static let storedBit: UInt32 = 1 << 31
+        static let filteredBit: UInt32 = 1 << 30
 
-        init(file: UInt32, line: UInt32, stored: Bool = false) {
-            self.file = stored ? file | Location.storedBit : file
+        init(file: UInt32, line: UInt32, stored: Bool = false, filtered: Bool = false) {
+            self.file = file | (stored ? Location.storedBit : 0) | (filtered ? Location.filteredBit : 0)
             self.line = line
         }
 
-        var fileIndex: Int { Int(file & ~Location.storedBit) }
+        var fileIndex: Int { Int(file & ~(Location.storedBit | Location.filteredBit)) }
         var stored: Bool { file & Location.storedBit != 0 }
+        var filtered: Bool { file & Location.filteredBit != 0 }
     }
 
     let settings: IngestSettings
@@ -38,7 +42,7 @@ struct IngestLedger {
         self.settings = settings
         self.examplesPerReason = examplesPerReason
         self.filterPatterns = filterPatterns
-        if settings.nearDedup {
+        if settings.nearDedupEnabled {
             near = SketchIndex(bands: 14, rows: 8, threshold: settings.nearThreshold, seed: UInt64(truncatingIfNeeded: seed))
         }
     }
@@ -59,6 +63,29 @@ struct IngestLedger {
             }
             if added { nearOwners.append(digest) }
         }
+    }
+
+    /// Makes the instructions earlier runs sampled and then filtered (the paper's recipe) count
+    /// as seen: their texts are not sampled again.
+    mutating func seed(withFiltered earlier: [IngestDrop]) {
+        for drop in earlier {
+            guard let id = drop.duplicateOf, let digest = InstructionDigest(hex: id) else { continue }
+            let location = Location(file: file(drop.file), line: UInt32(clamping: drop.line), filtered: true)
+            if seen[digest.key] == nil { seen[digest.key] = location }
+        }
+    }
+
+    /// Drops a sampled instruction the filter matches (the paper's recipe: the filter runs
+    /// after sampling). The drop keeps the instruction's id, so later runs count it as sampled.
+    mutating func dropSampled(_ instruction: StoredInstruction, pattern index: Int) {
+        let pattern = filterPatterns[index]
+        summary.filterHits[pattern, default: 0] += 1
+        drop(instruction.sourceName, instruction.sourceFile, instruction.sourceLine, reason: "filtered",
+             detail: Self.filterDetail(pattern, instruction.text), of: instruction.id)
+    }
+
+    static func filterDetail(_ pattern: String, _ text: String) -> String {
+        "\(pattern) in \"\(TextNormalizer.firstLine(text).prefix(60))\""
     }
 
     /// The reservoir of a source preset, made with `capacity` the first time it is asked for.
@@ -95,7 +122,7 @@ struct IngestLedger {
                     let shown = badExamples[bad.kind, default: 0]
                     badExamples[bad.kind] = shown + 1
                     let room = summary.examples["bad", default: []].count < 2 * examplesPerReason
-                    drop(spec, record.line, reason: "bad", detail: bad.reason, example: shown < 2 && room)
+                    drop(spec.preset, spec.path, record.line, reason: "bad", detail: bad.reason, example: shown < 2 && room)
                 case let .instruction(item):
                     if item.sketchOffset != nil, !upcoming.isEmpty {
                         if nextSketch + ahead < upcoming.count, let base = sketches.baseAddress {
@@ -106,7 +133,7 @@ struct IngestLedger {
                     let key = item.digest.key
                     if let first = seen[key] {
                         counts.duplicate += 1
-                        drop(spec, record.line, reason: "duplicate", detail: "same text as \(describe(first))", of: item.digest.hex)
+                        drop(spec.preset, spec.path, record.line, reason: "duplicate", detail: "same text as \(describe(first))", of: item.digest.hex)
                         continue
                     }
                     seen[key] = here
@@ -114,15 +141,14 @@ struct IngestLedger {
                         let pattern = filterPatterns[hit]
                         counts.filtered += 1
                         summary.filterHits[pattern, default: 0] += 1
-                        let line = TextNormalizer.firstLine(batch.string(item.text)).prefix(60)
-                        drop(spec, record.line, reason: "filtered", detail: "\(pattern) in \"\(line)\"")
+                        drop(spec.preset, spec.path, record.line, reason: "filtered", detail: Self.filterDetail(pattern, batch.string(item.text)))
                         continue
                     }
                     if let offset = item.sketchOffset, let base = sketches.baseAddress, near != nil {
                         if let hit = near?.checkAndAdd(base + offset) {
                             counts.nearDuplicate += 1
                             let detail = String(format: "%.2f similar to %@", hit.similarity, describe(nearOwners[hit.item]))
-                            drop(spec, record.line, reason: "near_duplicate", detail: detail, of: nearOwners[hit.item].hex)
+                            drop(spec.preset, spec.path, record.line, reason: "near_duplicate", detail: detail, of: nearOwners[hit.item].hex)
                             continue
                         }
                         nearOwners.append(item.digest)
@@ -143,11 +169,11 @@ struct IngestLedger {
     }
 
     private mutating func drop(
-        _ spec: SourceSpec, _ line: Int, reason: String, detail: String, of duplicateOf: String? = nil, example: Bool? = nil
+        _ source: String, _ path: String, _ line: Int, reason: String, detail: String, of duplicateOf: String? = nil, example: Bool? = nil
     ) {
-        drops.append(IngestDrop(sourceName: spec.preset, file: spec.path, line: line, reason: reason, detail: detail, duplicateOf: duplicateOf))
+        drops.append(IngestDrop(sourceName: source, file: path, line: line, reason: reason, detail: detail, duplicateOf: duplicateOf))
         if example ?? (summary.examples[reason, default: []].count < examplesPerReason) {
-            summary.examples[reason, default: []].append("\(spec.path):\(line): \(detail)")
+            summary.examples[reason, default: []].append("\(path):\(line): \(detail)")
         }
     }
 
@@ -165,6 +191,7 @@ struct IngestLedger {
 
     private func describe(_ location: Location) -> String {
         let path = files[location.fileIndex]
+        if location.filtered { return "\(path):\(location.line) (sampled and filtered by an earlier ingest)" }
         return "\(path):\(location.line)" + (location.stored ? " (already stored)" : "")
     }
 }

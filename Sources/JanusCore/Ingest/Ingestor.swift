@@ -1,7 +1,9 @@
 import Foundation
 
-/// Reads sources into the store: extract, normalise, drop duplicates, near duplicates and
-/// filter hits, then sample by seed. Every dropped line is counted and recorded with its reason.
+/// Reads sources into the store: extract, normalise, drop duplicates, then, in the order of
+/// `settings.recipe`, sample by seed and drop the filter's hits (paper: sample, then filter;
+/// clean: filter, near-dedup, then sample). Every dropped line is counted and recorded with its
+/// reason.
 ///
 /// Each source is streamed in batches of records. Worker threads do the per-record work
 /// (decode, preset, normalise, hash, filter, sketch); the calling thread takes their results in
@@ -23,20 +25,27 @@ public struct Ingestor {
     }
 
     public func run(sources: [SourceSpec], store: CheckpointStore, runID: Int) throws -> IngestSummary {
+        let filterFirst = settings.recipe == .clean
         let filter = try InstructionFilter(patterns: settings.filterPatterns)
-        let hasher = settings.nearDedup ? MinHasher(bins: 14 * 8, shingleSize: 5, seed: UInt64(truncatingIfNeeded: seed)) : nil
+        let hasher = settings.nearDedupEnabled ? MinHasher(bins: 14 * 8, shingleSize: 5, seed: UInt64(truncatingIfNeeded: seed)) : nil
         let ranker = SampleRanker(seed: seed)
         let stored = try store.instructions()
-        var storedBySource: [String: Int] = [:]
-        for s in stored { storedBySource[s.sourceName, default: 0] += 1 }
+        // Under the paper's recipe, what earlier runs sampled and then filtered counts as sampled.
+        let earlierFiltered = filterFirst ? [] : try store.sampledThenFiltered()
+        var sampledBySource: [String: Int] = [:]
+        for s in stored { sampledBySource[s.sourceName, default: 0] += 1 }
+        for d in earlierFiltered { sampledBySource[d.sourceName, default: 0] += 1 }
+        let sampledBefore = stored.count + earlierFiltered.count
         var ledger = IngestLedger(settings: settings, seed: seed, examplesPerReason: examplesPerReason, filterPatterns: settings.filterPatterns)
         ledger.seed(with: stored, hasher: hasher)
+        ledger.seed(withFiltered: earlierFiltered)
 
         for spec in sources {
             let preset = try SourcePreset.named(spec.preset, settings: settings, path: spec.path)
             var input = try RecordSource(path: spec.path, maxBytes: settings.maxLineBytes, fields: preset.fields)
-            let processor = RecordProcessor(preset: preset, decoder: input.decoder, filter: filter, hasher: hasher, ranker: ranker)
-            let capacity = reservoirCapacity(spec.preset, stored: stored.count, storedBySource: storedBySource, others: ledger.reservoirs)
+            let processor = RecordProcessor(
+                preset: preset, decoder: input.decoder, filter: filterFirst ? filter : nil, hasher: hasher, ranker: ranker)
+            let capacity = reservoirCapacity(spec.preset, stored: sampledBefore, storedBySource: sampledBySource, others: ledger.reservoirs)
             let reservoir = ledger.reservoir(spec.preset, capacity: capacity)
             var counts = SourceCounts(source: spec.preset)
             let target = batchBytes
@@ -48,17 +57,36 @@ public struct Ingestor {
             ledger.finishSource(counts)
         }
 
-        var summary = ledger.summary
         let order = sources.map(\.preset).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let chosen = sample(ledger.reservoirs, order: order, stored: stored.count)
+        let chosen = sample(ledger.reservoirs, order: order, stored: sampledBefore)
+        var kept: [StoredInstruction] = []
+        var filteredBySource: [String: Int] = [:]
+        if filterFirst {
+            kept = chosen
+        } else {
+            kept.reserveCapacity(chosen.count)
+            for instruction in chosen {
+                if let hit = filter.matchIndex(instruction.text) {
+                    ledger.dropSampled(instruction, pattern: hit)
+                    filteredBySource[instruction.sourceName, default: 0] += 1
+                } else {
+                    kept.append(instruction)
+                }
+            }
+        }
+        var summary = ledger.summary
+        summary.recipe = settings.recipe
+        summary.nearDedup = settings.nearDedupEnabled
         for i in summary.sources.indices {
             let name = summary.sources[i].source
             // A source named twice reports its sample once, on its first row.
             guard summary.sources.firstIndex(where: { $0.source == name }) == i else { continue }
             summary.sources[i].sampled = chosen.filter { $0.sourceName == name }.count
             summary.sources[i].notSampled = (ledger.reservoirs[name]?.offered ?? 0) - summary.sources[i].sampled
+            if !filterFirst { summary.sources[i].filtered = filteredBySource[name, default: 0] }
+            summary.sources[i].kept = kept.filter { $0.sourceName == name }.count
         }
-        summary.added = try store.addInstructions(chosen, drops: ledger.drops, runID: runID)
+        summary.added = try store.addInstructions(kept, drops: ledger.drops, runID: runID)
         return summary
     }
 

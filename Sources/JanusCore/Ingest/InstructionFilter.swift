@@ -2,14 +2,13 @@ import Foundation
 
 /// Drops instructions that already carry a system-message-like preference in their first line.
 ///
-/// The patterns are NSRegularExpressions, user-replaceable (`ingest.filter`). Running four of
-/// them on every one of a million first lines is the slow part of ingest, so each pattern of
-/// the paper's default list comes with the literals any match must contain ("you are",
-/// "imagine", "take" and "role", ...). A line is only handed to a pattern's regex when its
-/// ASCII-lower-cased bytes contain them, or when it holds one of the few characters whose case
-/// folding yields ASCII letters (ſ, K, ﬁ, ...), where a byte search could miss a match. The
-/// regex still decides; the pre-check only skips lines it cannot match. Patterns not in the
-/// table always run.
+/// The patterns are NSRegularExpressions, user-replaceable (`ingest.filter`). Running a regex on
+/// every one of a million first lines is slow, so the paper's pattern comes with the literals
+/// any match must contain (one of "you are", "you're", "you’re", "imagine", "role"). A line is
+/// only handed to a pattern's regex when its ASCII-lower-cased bytes contain one of them, or
+/// when it holds one of the few characters whose case folding yields ASCII letters (ſ, K, ﬁ,
+/// ...), where a byte search could miss a match. The regex still decides; the pre-check only
+/// skips lines it cannot match. Patterns not in the table always run.
 public struct InstructionFilter: Sendable {
     public let patterns: [String]
     private let regexes: [NSRegularExpressionBox]
@@ -18,10 +17,7 @@ public struct InstructionFilter: Sendable {
 
     /// The literals each default pattern needs.
     static let knownRequirements: [String: [[String]]] = [
-        #"(?i)\byou are\b"#: [["you are"]],
-        #"(?i)\byou['’]re\b"#: [["you're", "you’re"]],
-        #"(?i)\bimagine\b"#: [["imagine"]],
-        #"(?i)\btake\b.*\brole\b"#: [["take"], ["role"]],
+        IngestSettings.paperFilter[0]: [["you are", "you're", "you’re", "imagine", "role"]],
     ]
 
     public init(patterns: [String]) throws {

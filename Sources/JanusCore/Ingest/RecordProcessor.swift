@@ -49,7 +49,8 @@ struct PreparedBatch: Sendable {
 struct RecordProcessor: Sendable {
     let preset: SourcePreset
     let decoder: RecordDecoder
-    let filter: InstructionFilter
+    /// Nil when the filter runs after sampling (the paper's recipe).
+    let filter: InstructionFilter?
     let hasher: MinHasher?
     let ranker: SampleRanker
 
@@ -79,7 +80,7 @@ struct RecordProcessor: Sendable {
         let text = TextNormalizer.stored(raw.text)
         if text.isEmpty { return .bad(BadRecord(.empty, "instruction is empty")) }
         let digest = TextNormalizer.digest(ofStored: text)
-        let hit = filter.matchIndex(text)
+        let hit = filter?.matchIndex(text)
         var sketchOffset: Int?
         if let hasher, hit == nil {
             let offset = batch.sketches.count

@@ -7,7 +7,8 @@ public struct ClientSettings: Sendable, Hashable {
     public var provider: String = "offline"
     /// With or without a trailing `/v1`.
     public var baseURL: String = "https://api.openai.com/v1"
-    public var model: String = "gpt-4-turbo-2024-04-09"
+    /// The generator the published dataset cards name.
+    public var model: String = "gpt-4-0125-preview"
     /// The environment variable that holds the API key; the key itself is never stored.
     public var apiKeyEnv: String = "OPENAI_API_KEY"
     public var concurrency: Int = 64

@@ -34,7 +34,9 @@ public struct IngestDrop: Sendable, Hashable {
     /// `bad`, `duplicate`, `near_duplicate`, `filtered`.
     public var reason: String
     public var detail: String
-    /// The instruction id this line duplicated, where it is a duplicate.
+    /// For `duplicate` and `near_duplicate`, the id of the instruction this line repeats. For
+    /// `filtered` under the paper's recipe (sampled, then filtered), the line's own instruction
+    /// id: a later ingest counts it as sampled and does not sample its text again.
     public var duplicateOf: String?
 
     public init(sourceName: String, file: String, line: Int, reason: String, detail: String, duplicateOf: String? = nil) {
@@ -68,6 +70,23 @@ extension CheckpointStore {
                     id: row.string(0) ?? "", position: row.int(1) ?? 0, text: row.string(2) ?? "",
                     mainSource: row.string(3) ?? "", originalSource: row.string(4) ?? "",
                     sourceName: row.string(5) ?? "", sourceFile: row.string(6) ?? "", sourceLine: row.int(7) ?? 0)
+            }
+        }
+    }
+
+    /// Instructions an earlier ingest sampled and then dropped with the filter (the paper's
+    /// recipe), one drop each, `duplicateOf` holding the instruction id.
+    public func sampledThenFiltered() throws -> [IngestDrop] {
+        try locked {
+            var seen = Set<String>()
+            return try db.query("""
+                SELECT source_name, file, line, detail, duplicate_of FROM ingest_drops
+                WHERE reason = 'filtered' AND duplicate_of IS NOT NULL ORDER BY id
+                """).compactMap { row -> IngestDrop? in
+                guard let id = row.string(4), seen.insert(id).inserted else { return nil }
+                return IngestDrop(
+                    sourceName: row.string(0) ?? "", file: row.string(1) ?? "", line: row.int(2) ?? 0, reason: "filtered",
+                    detail: row.string(3) ?? "", duplicateOf: id)
             }
         }
     }

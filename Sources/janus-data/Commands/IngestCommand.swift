@@ -5,7 +5,7 @@ import JanusCore
 struct IngestCommand: JanusCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Read sources, drop duplicates, near duplicates and system-message-like instructions, sample by seed.",
+        abstract: "Read sources, drop duplicates, sample by seed, then drop system-message-like instructions (the paper's order).",
         discussion: "Example: janus-data ingest --source nectar=nectar.jsonl --source dsp=dsp.csv --quota nectar=500")
 
     @OptionGroup var global: GlobalOptions
