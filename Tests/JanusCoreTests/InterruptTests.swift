@@ -14,7 +14,8 @@ import Testing
     }
 
     @Test func interruptedBuildSaysWhatItStoredAndTheRerunCompletes() async throws {
-        let server = try await TestChatServer.start(["--content", "janus", "--latency", "0.1"])
+        // Latency long enough that the build is still sending when a quarter of it is done, even on a loaded machine.
+        let server = try await TestChatServer.start(["--content", "janus", "--latency", "0.5"])
         let dir = try TestPaths.temporaryDirectory()
         let env = ClientFixture.environment
         let clean = try runJanus(buildArguments(server, db: "clean.db", out: "clean"), in: dir, environment: env)
