@@ -88,8 +88,19 @@ import Testing
             #expect(text.stdout.contains("\(group["count"]?.intValue ?? 0) × \(group["reason"]?.stringValue ?? "?")"), "\(text.stdout)")
         }
         #expect(text.stdout.contains("answer: [{\"dimension\""))
-        #expect(text.stdout.contains("janus-data build --retry-quarantined"))
+        #expect(text.stdout.contains("--retry-quarantined"))
+        for listed in items { #expect(text.stdout.contains("\((listed["id"]?.stringValue ?? "?").prefix(12)) variant \(listed["variant"]?.intValue ?? -1)")) }
         #expect(!text.stdout.contains("\u{1B}"), "no colour when not a terminal")
+
+        // The report's failure section lists the same groups, with a chart of them.
+        let written = try runJanus(["report", "--out", "r.html"], in: dir)
+        #expect(written.status == 0, "\(written.stderr)")
+        let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
+        #expect(html.contains("<span data-stat=\"failed\">1</span> failed and <span data-stat=\"quarantined\">\(quarantined)</span> quarantined"))
+        for group in groups {
+            #expect(html.contains("<tr><td>\(HTML.escape(group["reason"]?.stringValue ?? "?"))</td><td class=\"n\">\(group["count"]?.intValue ?? -1)</td>"))
+        }
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 9)
 
         // show --json of the quarantined item: three refused requests with their answers.
         let qid = try #require(quarantinedItem["id"]?.stringValue)

@@ -79,13 +79,13 @@ def main():
     page = Page()
     page.feed(dom.stdout)
     image = Image.open(screenshot).convert("RGB")
-    pixels = image.getdata()
-    non_white = sum(1 for p in pixels if p != (255, 255, 255))
-    colours = image.getcolors(maxcolors=1 << 20)
+    colours = image.getcolors(maxcolors=image.width * image.height)
+    white = sum(count for count, colour in colours if colour == (255, 255, 255))
+    non_white = image.width * image.height - white
     print(json.dumps({
         "svg_count": page.svgs, "headings": page.headings, "values": page.values,
         "width": image.width, "height": image.height, "non_white_fraction": non_white / (image.width * image.height),
-        "colours": len(colours) if colours else 1 << 20,
+        "colours": len(colours),
     }))
 
 

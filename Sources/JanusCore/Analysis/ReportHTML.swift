@@ -67,7 +67,7 @@ extension CollectionReport {
 
     var rougeSection: String {
         var s = "<h2 id=\"rouge\">Diversity of preferences: ROUGE-L between descriptions (Figure 4)</h2>\n"
-        s += "<p class=\"note\">Per instruction and dimension, the mean ROUGE-L F1 between the preference descriptions of its variants. The paper reports a mean of about \(Self.paperRougeMean) across dimensions (dashed line); lower is more diverse.</p>\n"
+        s += "<p class=\"note\">Per instruction and dimension, the mean ROUGE-L F1 between the preference descriptions of its variants. The paper reports a mean of about \(Self.paperRougeMean) across dimensions (dashed line), at most 0.25 for any one; lower is more diverse.</p>\n"
         s += "<table><tr><th>Dimension</th><th>Instructions</th><th>Mean ROUGE-L</th><th>Paper</th></tr>\n"
         for dimension in Dimension.allCases {
             let mean = stats.rougeByDimension[dimension.rawValue] ?? 0
@@ -91,7 +91,7 @@ extension CollectionReport {
         for (name, values) in [("System messages", systemLengths), ("Responses", responseLengths)] {
             let doubles = values.map(Double.init)
             let mean = doubles.isEmpty ? 0 : doubles.reduce(0, +) / Double(doubles.count)
-            let upper = max(10, (doubles.max() ?? 0) * 1.05).rounded(.up)
+            let upper = SVGChart.niceUpperBound(doubles.max() ?? 0)
             s += chart(SVGChart.histogram(
                 doubles, range: 0...upper, bins: 25, title: "\(name): words (\(values.count))", xLabel: "words",
                 markers: [.init(value: mean, label: String(format: "mean %.0f", mean), colour: "#d62728", dashed: false)]))

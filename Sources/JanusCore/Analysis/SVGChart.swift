@@ -79,10 +79,19 @@ enum SVGChart {
             + #"<text x="4" y="16" font-weight="bold" font-size="13">\#(HTML.escape(title))</text>"#
     }
 
+    /// The smallest of 1, 2, 2.5 or 5 times a power of ten, times four (for four ticks), at
+    /// or above `value`: an axis end whose ticks are round numbers.
+    static func niceUpperBound(_ value: Double) -> Double {
+        let quarter = max(value, 4) / 4
+        let power = pow(10, (log10(quarter)).rounded(.down))
+        let step = [1, 2, 2.5, 5, 10].map { $0 * power }.first { $0 >= quarter } ?? 10 * power
+        return step * 4
+    }
+
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
     static func tick(_ v: Double, span: Double) -> String {
-        span <= 2 ? String(format: "%.2f", v) : String(Int(v.rounded()))
+        span <= 2 ? String(format: "%.2f", v) : v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v)
     }
 }
 

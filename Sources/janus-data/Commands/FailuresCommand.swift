@@ -42,7 +42,7 @@ struct FailuresCommand: JanusCommand {
             out.heading("\(group.items.count) × \(group.reason)", level: 2)
             for item in group.items.prefix(limit) {
                 let kind = item.failure.kind == .quarantined ? out.styled("quarantined", .yellow) : out.styled("failed", .red)
-                out.item("\(item.instruction.id) variant \(item.variant), \(item.stage.rawValue): \(kind) after \(item.failure.attempts) attempt(s)", indent: 2)
+                out.item("\(item.instruction.id.prefix(12)) variant \(item.variant), \(item.stage.rawValue): \(kind) after \(item.failure.attempts) attempt(s)", indent: 2)
                 if group.reason != item.failure.reason { out.field("reason", item.failure.reason, indent: 6) }
                 out.field("instruction", ItemText.preview(item.instruction.text, length: 120), indent: 6)
                 if !item.failure.raw.isEmpty { out.field("answer", ItemText.preview(item.failure.raw), indent: 6) }
@@ -50,8 +50,8 @@ struct FailuresCommand: JanusCommand {
             if group.items.count > limit { out.line("  … and \(group.items.count - limit) more (--limit, or --json for all)") }
         }
         out.line()
-        if let advice = report.retryAdvice { out.line(advice) }
-        out.line("to see one whole: janus-data show ID")
+        if let advice = report.retryAdvice { out.item(advice, indent: 0) }
+        out.item("to see one item whole: janus-data show ID (its first characters are enough, as above)", indent: 0)
         FileHandle.standardOutput.write(Data(out.text.utf8))
         return 0
     }
