@@ -1,10 +1,12 @@
 """Renders a janus-data report in headless Chromium and describes what the browser shows.
 
-usage: check_report.py REPORT.html SCREENSHOT.png
+usage: check_report.py REPORT.html SCREENSHOT.png [SMALL.png]
 
 Prints one JSON object: the number of <svg> elements and the <h2> headings of the page as the
 browser parsed it (--dump-dom), the figures marked with data-* attributes, and of the
 screenshot its size, the share of pixels that are not white and the number of colours.
+With SMALL.png, also writes the screenshot trimmed, 720 pixels wide in 48 colours: the README's
+docs/report-sample.png is made so from `make demo`'s out/report.html.
 Exits 1 when Chromium cannot be run.
 """
 
@@ -16,7 +18,7 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 
 class Page(HTMLParser):
@@ -72,7 +74,7 @@ def main():
         dom = subprocess.run(common + ["--dump-dom", url], capture_output=True, text=True, timeout=120)
         if dom.returncode != 0:
             sys.exit(f"chromium --dump-dom failed: {dom.stderr[-2000:]}")
-        shot = subprocess.run(common + [f"--screenshot={screenshot}", "--window-size=1100,2600", url],
+        shot = subprocess.run(common + [f"--screenshot={screenshot}", "--window-size=1000,3500", url],
                               capture_output=True, text=True, timeout=120)
         if shot.returncode != 0 or not screenshot.exists():
             sys.exit(f"chromium --screenshot failed: {shot.stderr[-2000:]}")
@@ -82,6 +84,11 @@ def main():
     colours = image.getcolors(maxcolors=image.width * image.height)
     white = sum(count for count, colour in colours if colour == (255, 255, 255))
     non_white = image.width * image.height - white
+    if len(sys.argv) > 3:
+        bottom = ImageOps.invert(image).getbbox()[3] + 24
+        small = image.crop((0, 0, image.width, min(bottom, image.height)))
+        small = small.resize((720, small.height * 720 // small.width), Image.LANCZOS)
+        small.quantize(colors=48, method=Image.Quantize.FASTOCTREE).save(sys.argv[3], optimize=True)
     print(json.dumps({
         "svg_count": page.svgs, "headings": page.headings, "values": page.values,
         "width": image.width, "height": image.height, "non_white_fraction": non_white / (image.width * image.height),

@@ -23,10 +23,13 @@ struct ReportCommand: JanusCommand {
             Console.info(note)
         }
         let url = URL(fileURLWithPath: out)
-        do {
-            try Data(report.html.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw CommandError("cannot write \(out): \(describe(error))")
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandError("cannot write \(out): the directory \(directory) does not exist")
+        }
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(report.html.utf8)) else {
+            throw CommandError("cannot write \(out): \(String(cString: strerror(errno)))")
         }
         Console.out(url.standardizedFileURL.path)
         return 0
