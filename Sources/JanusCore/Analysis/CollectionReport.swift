@@ -57,9 +57,9 @@ public struct CollectionReport: Sendable {
         var systemLengths: [Int] = []
         var responseLengths: [Int] = []
         var leftOut = LeftOut()
-        try workspace.forEachExportItem(leftOut: &leftOut) { item in
+        // The ROUGE-L scores, the costly part, are computed on the worker threads.
+        try workspace.forEachExportItem(leftOut: &leftOut, transform: { item in (item, Self.rouge(item)) }) { item, scores in
             sourceCounts[SourceRow(mainSource: item.instruction.mainSource, originalSource: item.instruction.originalSource, count: 0), default: 0] += 1
-            var descriptions: [Dimension: [String]] = [:]
             for variant in item.variants {
                 systemLengths.append(Self.words(variant.system))
                 responseLengths.append(Self.words(variant.response))
@@ -68,20 +68,9 @@ public struct CollectionReport: Sendable {
                     let sub = p["subdimension"]?.stringValue ?? ""
                     mentions[dimension, default: [:]][sub, default: 0] += 1
                     keywords[dimension, default: [:]][sub, default: []].insert(p["preference"]?.stringValue ?? "")
-                    descriptions[dimension, default: []].append(p["description"]?.stringValue ?? "")
                 }
             }
-            for (dimension, texts) in descriptions where texts.count > 1 {
-                var sum = 0.0
-                var pairs = 0
-                for i in 0..<texts.count {
-                    for j in (i + 1)..<texts.count {
-                        sum += RougeL.f1(texts[i], texts[j])
-                        pairs += 1
-                    }
-                }
-                rouge[dimension, default: []].append(sum / Double(pairs))
-            }
+            for (dimension, score) in scores { rouge[dimension, default: []].append(score) }
         }
         let sources = sourceCounts.map { SourceRow(mainSource: $0.key.mainSource, originalSource: $0.key.originalSource, count: $0.value) }
             .sorted { ($0.mainSource, $1.count, $0.originalSource) < ($1.mainSource, $0.count, $1.originalSource) }
@@ -106,6 +95,30 @@ public struct CollectionReport: Sendable {
             stats: stats, store: workspace.config.db, run: read.runDescription, sources: sources, subdimensions: subdimensions,
             rougePerInstruction: rouge, systemLengths: systemLengths, responseLengths: responseLengths, usage: usage,
             unpriced: try workspace.store.unpricedAnswers(), failures: try FailureReport.compute(workspace))
+    }
+
+    /// Per dimension, the mean ROUGE-L F1 between the descriptions of an item's variants
+    /// (dimensions with fewer than two descriptions are left out).
+    static func rouge(_ item: ExportItem) -> [(Dimension, Double)] {
+        var descriptions: [Dimension: [String]] = [:]
+        for variant in item.variants {
+            for p in variant.preferenceSet.arrayValue ?? [] {
+                guard let dimension = p["dimension"]?.stringValue.flatMap(Dimension.init(rawValue:)) else { continue }
+                descriptions[dimension, default: []].append(p["description"]?.stringValue ?? "")
+            }
+        }
+        return Dimension.allCases.compactMap { dimension in
+            guard let texts = descriptions[dimension], texts.count > 1 else { return nil }
+            var sum = 0.0
+            var pairs = 0
+            for i in 0..<texts.count {
+                for j in (i + 1)..<texts.count {
+                    sum += RougeL.f1(texts[i], texts[j])
+                    pairs += 1
+                }
+            }
+            return (dimension, sum / Double(pairs))
+        }
     }
 
     static func words(_ text: String) -> Int {
