@@ -149,7 +149,8 @@ import Testing
         // The text form of the quarantined item.
         let qtext = try runJanus(["show", qid], in: dir)
         #expect(qtext.status == 0, "\(qtext.stderr)")
-        #expect(qtext.stdout.contains("══ instruction \(qid)"))
+        #expect(qtext.stdout.hasPrefix("══ instruction at position "), "\(qtext.stdout)")
+        #expect(qtext.stdout.contains("\n  id: \(qid)\n"))
         #expect(qtext.stdout.contains("─ variant \(qvariant) of 3"))
         #expect(qtext.stdout.contains("expand   quarantined"))
         #expect(qtext.stdout.components(separatedBy: "refused because:").count - 1 >= 3)

@@ -74,31 +74,32 @@ struct CommandError: Error, LocalizedError {
 enum ItemText {
     static func render(_ view: ItemView, variants: Int, into out: inout TerminalText) {
         let i = view.instruction
-        out.heading("instruction \(i.id) (position \(i.position))")
+        out.heading("instruction at position \(i.position)")
+        out.field("id", i.id)
         out.field("source", "\(i.mainSource), original source \(i.originalSource.isEmpty ? "-" : i.originalSource)")
         var from = "\(i.sourceFile):\(i.sourceLine) (source \(i.sourceName))"
         if let origin = view.origin { from += ", ingest run \(origin.runID)" + (origin.startedAt.map { " started \($0)" } ?? "") }
         out.field("from", from)
-        out.line(out.styled("  instruction:", .dim))
+        out.label("instruction")
         out.block(i.text)
         for variant in view.variants {
             out.line()
             out.heading("variant \(variant.index) of \(variants)", level: 2)
             if let set = variant.seedSet, let index = variant.seedSetIndex {
-                out.line(out.styled("  seed preference set (seed set #\(index), shown as the example):", .dim))
+                out.label("seed preference set (seed set #\(index), shown as the example)")
                 out.block(set.listing)
             }
-            out.line(out.styled("  preference set:", .dim))
+            out.label("preference set")
             out.block(variant.preferenceSet?.listing ?? "(none yet)")
-            out.line(out.styled("  example system messages (seed messages \(variant.exampleIndices.map { "#\($0)" }.joined(separator: ", "))):", .dim))
+            out.label("example system messages (seed messages \(variant.exampleIndices.map { "#\($0)" }.joined(separator: ", ")))")
             for (n, example) in variant.examples.enumerated() {
                 out.block("\(n + 1). " + example, limit: 300)
             }
-            out.line(out.styled("  system message:", .dim))
+            out.label("system message")
             out.block(variant.systemMessage ?? "(none yet)")
-            out.line(out.styled("  response:", .dim))
+            out.label("response")
             out.block(variant.response ?? "(none yet)")
-            out.line(out.styled("  stages:", .dim))
+            out.label("stages")
             for stage in variant.stages { renderStage(stage, into: &out) }
         }
         out.line()

@@ -48,6 +48,11 @@ struct TerminalText {
         if lines.isEmpty { line(styled(head, .dim)) }
     }
 
+    /// A label over a block, `  label:`, dimmed.
+    mutating func label(_ text: String) {
+        for (i, l) in Self.wrap(text + ":", width: width - 4).enumerated() { line(styled((i == 0 ? "  " : "    ") + l, .dim)) }
+    }
+
     /// One wrapped line of a list, continued two columns further in.
     mutating func item(_ value: String, indent: Int) {
         let pad = String(repeating: " ", count: indent)
