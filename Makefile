@@ -4,8 +4,9 @@ SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
 PYTHON ?= python3
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config
 # What the tests add: a Python virtual environment (Tests/python/requirements.txt) in .venv/,
-# so nothing is pip-installed into the system Python (PEP 668 refuses that on stock Debian).
-TEST_APT_PACKAGES := python3-venv
+# so nothing is pip-installed into the system Python (PEP 668 refuses that on stock Debian);
+# chromium renders the HTML report in its test.
+TEST_APT_PACKAGES := python3-venv chromium
 VENV := .venv
 BIN := .build/debug/janus-data
 
@@ -39,10 +40,12 @@ build: setup
 test: build setup-test
 	$(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
 
-# Runs the whole pipeline on the bundled sample with the offline provider; exports to ./out.
+# Runs the whole pipeline on the bundled sample with the offline provider; exports to ./out,
+# then writes the HTML report (out/report.html) and prints its path.
 demo: build
 	$(BIN) build --config sample/janus.yaml --provider offline --db janus.db --out out
 	@echo "exports:"; ls out/*/
+	@echo "report:"; $(BIN) report --db janus.db --out out/report.html
 
 # Prints a table per benchmark (bench/*.bench.sh); results are recorded in BENCHMARKS.md.
 bench: setup

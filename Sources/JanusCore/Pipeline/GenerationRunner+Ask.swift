@@ -70,9 +70,7 @@ extension GenerationRunner {
             } catch {
                 lastAnswer = answer
                 lastError = error
-                request.messages.append(.assistant(answer))
-                request.messages.append(
-                    .user("That answer could not be used: \(error.message). Answer again, following the instructions exactly."))
+                request.appendReask(answer: answer, reason: error.message)
                 continue
             }
             var meta = prepared.meta.objectValue ?? []

@@ -98,10 +98,7 @@ public struct GenerationRunner: Sendable {
             return set
         }
         let result = try await ask(.expand, item, prepared, recipe: recipe, state: state) { answer throws(InvalidOutput) in
-            let set = try PreferenceSetParser.parse(answer)
-            if others.contains(where: { OutputValidator.sameSet($0, set) }) {
-                throw InvalidOutput("this preference set repeats another one written for the same instruction; write a different one")
-            }
+            let set = try OutputValidator.preferenceSet(answer, others: others)
             return (set, set.json.serialized())
         }
         return result
