@@ -9,7 +9,8 @@ import Foundation
 /// held, in the order they were made.
 ///
 /// The server's view takes precedence: `x-ratelimit-remaining-*` running low spreads the
-/// remaining budget over the time to its reset, and a 429's Retry-After pauses every new send.
+/// remaining budget over the time to its reset (a spent budget waits for the reset), and while
+/// the server is over its limit (`LoadController`) new sends are paced at what it accepts.
 final class RateLimiter: Sendable {
     /// The scheduling arithmetic, with time as seconds on any monotonic clock (testable).
     struct Schedule: Sendable {
@@ -19,6 +20,8 @@ final class RateLimiter: Sendable {
         private var requestTAT = 0.0
         private var tokenTAT = 0.0
         private(set) var pausedUntil = 0.0
+        /// Requests per second while the server is over its limit (nil: not paced).
+        private(set) var pacedRate: Double?
 
         init(requestsPerMinute: Int?, tokensPerMinute: Int?, burstSeconds: Double = 1) {
             requestsPerSecond = requestsPerMinute.map { Double(max(1, $0)) / 60 }
@@ -29,11 +32,29 @@ final class RateLimiter: Sendable {
         /// Reserves one request of `tokens` tokens arriving at `now`; returns when it may start.
         mutating func reserve(tokens: Int, now: Double) -> Double {
             var start = max(now, pausedUntil)
-            if requestsPerSecond != nil { start = max(start, requestTAT - burstSeconds) }
+            let requests = requestRate
+            if let requests { start = max(start, requestTAT - requests.burst) }
             if tokensPerSecond != nil { start = max(start, tokenTAT - burstSeconds) }
-            if let rate = requestsPerSecond { requestTAT = max(requestTAT, start) + 1 / rate }
+            if let requests { requestTAT = max(requestTAT, start) + 1 / requests.rate }
             if let rate = tokensPerSecond { tokenTAT = max(tokenTAT, start) + Double(max(0, tokens)) / rate }
             return start
+        }
+
+        /// The tighter of the configured and the paced request rate, with its burst: a pace
+        /// saves up a tenth of a second at most, so it does not open with a burst.
+        private var requestRate: (rate: Double, burst: Double)? {
+            switch (requestsPerSecond, pacedRate) {
+            case let (configured?, paced?): return configured <= paced ? (configured, burstSeconds) : (paced, min(burstSeconds, 0.1))
+            case let (configured?, nil): return (configured, burstSeconds)
+            case let (nil, paced?): return (paced, min(burstSeconds, 0.1))
+            case (nil, nil): return nil
+            }
+        }
+
+        /// Paces new requests at `rate` per second (nil: stops pacing).
+        mutating func pace(_ rate: Double?, now: Double) {
+            if pacedRate == nil, rate != nil { requestTAT = max(requestTAT, now) }
+            pacedRate = rate
         }
 
         /// No request starts before `time`.
@@ -91,10 +112,16 @@ final class RateLimiter: Sendable {
         }
     }
 
-    /// Pauses every new send for `seconds` (a 429's Retry-After applies to the whole key).
+    /// Pauses every new send for `seconds` (a 429 whose headers say the budget is spent).
     func pause(for seconds: Double) {
         let time = now + seconds
         schedule.withLock { $0.pause(until: time) }
+    }
+
+    /// Paces new sends at `rate` requests per second (nil: no pacing beyond the configured rpm).
+    func pace(_ rate: Double?) {
+        let time = now
+        schedule.withLock { $0.pace(rate, now: time) }
     }
 
     /// Feeds one response's rate-limit headers back into the schedule.

@@ -31,10 +31,12 @@ public final class ProgressReporter: @unchecked Sendable {
         if interactive, linesDrawn > 0 { draw() }
     }
 
-    /// One line per stage: done/total, rate, ETA, tokens, cost.
+    /// One line per stage: done/total, rate, ETA, tokens, cost; then, for a client that reports
+    /// it, requests in flight against the limit in force, retries and 429s.
     public func lines() -> [String] {
         let snap = stats.snapshot()
         let elapsed = max(0.001, Date().timeIntervalSince(stats.startedAt))
+        let load = stats.clientLoad.map { [$0.line] } ?? []
         return Stage.allCases.map { stage in
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             let rate = Double(c.accepted) / elapsed
@@ -44,14 +46,15 @@ public final class ProgressReporter: @unchecked Sendable {
                 format: "%-8@ %7d/%-7d %7.1f/s  eta %-8@ tokens %-10d $%.4f%@", stage.rawValue as NSString, c.done, c.total, rate,
                 eta as NSString, c.promptTokens + c.completionTokens, c.cost,
                 (c.failed + c.quarantined > 0 ? "  failed \(c.failed) quarantined \(c.quarantined)" : "") as NSString)
-        }
+        } + load
     }
 
     private func draw() {
         var text = ""
         if interactive, linesDrawn > 0 { text += "\u{1B}[\(linesDrawn)A" }
-        for line in lines() { text += (interactive ? "\u{1B}[2K" : "") + line + "\n" }
-        linesDrawn = Stage.allCases.count
+        let drawn = lines()
+        for line in drawn { text += (interactive ? "\u{1B}[2K" : "") + line + "\n" }
+        linesDrawn = drawn.count
         FileHandle.standardError.write(Data(text.utf8))
     }
 

@@ -75,6 +75,7 @@ public final class Workspace: @unchecked Sendable {
     public func generate(stages: Set<Stage>, client: any ChatClient, stats: RunStats) async throws {
         let runID = try store.beginRun(command: stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ","),
                                        seed: config.seed, provider: config.client.provider, model: config.client.model)
+        stats.attach(client)
         let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
             price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency))
