@@ -127,3 +127,38 @@ import Testing
         #expect(estimate.seconds(purpose: "respond", stalls: 2) == 120, "never above stall_timeout")
     }
 }
+
+/// What the progress display shows of the client: why a run is slow.
+@Suite struct ClientLoadProgressTests {
+    struct Silent: ChatClient {
+        var providerKind: String { "openai" }
+        func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
+            throw ChatError(kind: .cancelled, message: "not used")
+        }
+    }
+
+    struct FixedLoad: ChatClient, LoadReporting {
+        var providerKind: String { "openai" }
+        var load: ClientLoad
+        func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
+            throw ChatError(kind: .cancelled, message: "not used")
+        }
+    }
+
+    @Test func progressShowsInFlightRetriesAnd429s() {
+        var counters = ClientLoad.Counters()
+        counters.retries = 412
+        counters.throttled = 301
+        let stats = RunStats()
+        stats.attach(FixedLoad(load: ClientLoad(inFlight: 7, limit: 8, maximum: 100, pacedRate: 38, counters: counters)))
+        let lines = ProgressReporter(stats: stats, interactive: false).lines()
+        #expect(lines.count == Stage.allCases.count + 1)
+        #expect(lines.last == "requests in flight 7/8 (of 100), retries 412, 429s 301, paced 38.0/s")
+    }
+
+    @Test func aClientWithoutLoadAddsNoLine() {
+        let stats = RunStats()
+        stats.attach(Silent())
+        #expect(ProgressReporter(stats: stats, interactive: false).lines().count == Stage.allCases.count)
+    }
+}
