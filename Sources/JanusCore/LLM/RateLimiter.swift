@@ -19,6 +19,7 @@ final class RateLimiter: Sendable {
         var burstSeconds: Double
         private var requestTAT = 0.0
         private var tokenTAT = 0.0
+        private var pacedTAT = 0.0
         private(set) var pausedUntil = 0.0
         /// Requests per second while the server is over its limit (nil: not paced).
         private(set) var pacedRate: Double?
@@ -32,28 +33,27 @@ final class RateLimiter: Sendable {
         /// Reserves one request of `tokens` tokens arriving at `now`; returns when it may start.
         mutating func reserve(tokens: Int, now: Double) -> Double {
             var start = max(now, pausedUntil)
-            let requests = requestRate
-            if let requests { start = max(start, requestTAT - requests.burst) }
+            if requestsPerSecond != nil { start = max(start, requestTAT - burstSeconds) }
             if tokensPerSecond != nil { start = max(start, tokenTAT - burstSeconds) }
-            if let requests { requestTAT = max(requestTAT, start) + 1 / requests.rate }
+            if let rate = requestsPerSecond { requestTAT = max(requestTAT, start) + 1 / rate }
             if let rate = tokensPerSecond { tokenTAT = max(tokenTAT, start) + Double(max(0, tokens)) / rate }
             return start
         }
 
-        /// The tighter of the configured and the paced request rate, with its burst: a pace
-        /// saves up a tenth of a second at most, so it does not open with a burst.
-        private var requestRate: (rate: Double, burst: Double)? {
-            switch (requestsPerSecond, pacedRate) {
-            case let (configured?, paced?): return configured <= paced ? (configured, burstSeconds) : (paced, min(burstSeconds, 0.1))
-            case let (configured?, nil): return (configured, burstSeconds)
-            case let (nil, paced?): return (paced, min(burstSeconds, 0.1))
-            case (nil, nil): return nil
-            }
+        /// Admits one request at `now` under the pace, if the pace allows it (nil), else returns
+        /// how long until it might. Nothing is reserved ahead: a waiter asks again, so a pace
+        /// raised meanwhile applies at once. A pace saves up a tenth of a second at most.
+        mutating func admitPaced(now: Double) -> Double? {
+            guard let rate = pacedRate else { return nil }
+            let burst = min(burstSeconds, 0.1)
+            guard pacedTAT - burst <= now else { return pacedTAT - burst - now }
+            pacedTAT = max(pacedTAT, now) + 1 / rate
+            return nil
         }
 
         /// Paces new requests at `rate` per second (nil: stops pacing).
         mutating func pace(_ rate: Double?, now: Double) {
-            if pacedRate == nil, rate != nil { requestTAT = max(requestTAT, now) }
+            if pacedRate == nil, rate != nil { pacedTAT = now }
             pacedRate = rate
         }
 
@@ -102,14 +102,18 @@ final class RateLimiter: Sendable {
     func waitForTurn(tokens: Int) async -> Bool {
         let arrival = now
         let start = schedule.withLock { $0.reserve(tokens: tokens, now: arrival) }
-        let wait = start - arrival
-        guard wait > 0 else { return !Task.isCancelled }
         do {
-            try await Task.sleep(for: .seconds(wait))
-            return true
+            if start > arrival { try await Task.sleep(for: .seconds(start - arrival)) }
+            // The pace is asked again after every short wait (see `admitPaced`).
+            while true {
+                let time = now
+                guard let wait = schedule.withLock({ $0.admitPaced(now: time) }) else { break }
+                try await Task.sleep(for: .seconds(min(wait, 0.1)))
+            }
         } catch {
             return false
         }
+        return !Task.isCancelled
     }
 
     /// Pauses every new send for `seconds` (a 429 whose headers say the budget is spent).
