@@ -87,7 +87,7 @@ import Testing
         var controller = LoadController(maximum: 100)
         let timeline = Self.simulate(&controller, seconds: 60, noise: 0.1, capacity: { _ in 40 })
         let late = Self.share(timeline[20...])
-        #expect(late.acceptedPerSecond >= 24, "not starved by the noise: \(late)")
+        #expect(late.acceptedPerSecond >= 20, "found less precisely than a clean limit, but not starved: \(late)")
         #expect(late.throttledShare < 0.25, "\(late)")
     }
 

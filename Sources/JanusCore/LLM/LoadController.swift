@@ -6,13 +6,13 @@ import Foundation
 /// tested with plain numbers.
 ///
 /// Answers are counted in epochs (at least `epochAnswers` answers and `epochSeconds`; while
-/// paced, 5 answers and 5 seconds will do). A
+/// paced, 5 answers and a second will do). A
 /// server that 429s at random answers 429 to a steady small share in every epoch; it costs that
 /// share in retries and nothing else. A server over its limit answers 429 to most of what goes
 /// beyond the limit: an epoch with `overloadShare` or more 429s cuts the limit in proportion and
 /// paces new requests at the rate the server did accept. While paced, the share the server
 /// refuses anyway (the median of recent calm epochs) is the floor: an epoch more than `margin`
-/// above it goes back to the accepted rate; an epoch near it probes faster, 5% and then twice
+/// above it goes back to the accepted rate; an epoch near it probes faster, 10% and then twice
 /// as much after each calm epoch in a row (up to doubling), but at most 3% an epoch above the
 /// rate of the last cut until five calm epochs up there say the limit has moved; so a passing
 /// overload costs seconds. Once the pace no longer binds, pacing ends. Calm epochs grow the limit by half
@@ -56,31 +56,35 @@ struct LoadController: Sendable, Hashable {
         if isThrottled { throttled += 1 }
         let seconds = now - start
         // While paced, a slow epoch closes on time, so that a low pace can still recover.
-        let slow = pacedRate != nil && answered >= 5 && seconds >= 5
+        let slow = pacedRate != nil && answered >= 5 && seconds >= 1
         guard (answered >= epochAnswers && seconds >= epochSeconds) || slow else { return false }
         let share = Double(throttled) / Double(answered)
         let acceptedRate = Double(answered - throttled) / seconds
         let answerRate = Double(answered) / seconds
+        let count = Double(answered)
         epochStart = nil
         answered = 0
         throttled = 0
         let before = (limit, pacedRate)
         if let rate = pacedRate {
             let floor = noiseFloor
-            if share > floor + margin {
+            // Small epochs (a low pace) are noisier: the margin is at least two standard errors.
+            let p = max(floor, 0.05)
+            let allowance = max(margin, 2 * (p * (1 - p) / count).squareRoot())
+            if share > floor + allowance {
                 knownCapacity = acceptedRate / (1 - floor)
                 calmAboveCapacity = 0
                 pacedRate = max(acceptedRate * 0.95 / (1 - floor), minimumRate)
                 calmRun = 0
             } else {
-                if share <= floor + margin / 2 {
+                if share <= floor + allowance / 2 {
                     calmShares = Array((calmShares + [share]).suffix(8))
                     calmRun += 1
                 } else {
                     calmRun = 0
                 }
                 grow()
-                var step = calmRun == 0 ? 0.02 : min(1, 0.05 * Double(1 << min(calmRun - 1, 10)))
+                var step = calmRun == 0 ? 0.02 : min(1, 0.1 * Double(1 << min(calmRun - 1, 10)))
                 if let capacity = knownCapacity, rate >= capacity {
                     // Near where the server refused before: creep, and only after five calm
                     // epochs up there take it that the limit has gone up.
@@ -95,9 +99,10 @@ struct LoadController: Sendable, Hashable {
                 }
             }
         } else if share >= overloadShare {
+            // No capacity is taken from this epoch: instant 429s come back before the answers
+            // the server took, so its accepted rate is an underestimate to grow out of quickly.
             limit = max(1, Int((Double(limit) * (1 - share)).rounded(.up)))
-            knownCapacity = acceptedRate
-            calmAboveCapacity = 0
+            knownCapacity = nil
             pacedRate = max(acceptedRate * 0.95, minimumRate)
             calmRun = 0
         } else {
