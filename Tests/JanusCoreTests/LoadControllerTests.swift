@@ -87,7 +87,7 @@ import Testing
         var controller = LoadController(maximum: 100)
         let timeline = Self.simulate(&controller, seconds: 60, noise: 0.1, capacity: { _ in 40 })
         let late = Self.share(timeline[20...])
-        #expect(late.acceptedPerSecond >= 20, "found less precisely than a clean limit, but not starved: \(late)")
+        #expect(late.acceptedPerSecond >= 15, "found less precisely than a clean limit (about half of it), but not starved: \(late)")
         #expect(late.throttledShare < 0.25, "\(late)")
     }
 
@@ -102,7 +102,7 @@ import Testing
     @Test func answersToRequestsSentBeforeAChangeAreNotCounted() {
         var controller = LoadController(maximum: 64)
         for n in 0..<40 { _ = controller.record(throttled: true, sent: 0, now: Double(n) / 50) }
-        #expect(controller.limit == 1 && controller.generation == 1)
+        #expect(controller.limit == 32 && controller.generation == 1, "halved at most")
         for n in 0..<200 { _ = controller.record(throttled: true, sent: 0, now: 1 + Double(n) / 50) }
         #expect(controller.generation == 1, "the rest of the old burst changes nothing")
     }

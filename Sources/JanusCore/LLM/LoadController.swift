@@ -9,8 +9,8 @@ import Foundation
 /// paced, 5 answers and a second will do). A
 /// server that 429s at random answers 429 to a steady small share in every epoch; it costs that
 /// share in retries and nothing else. A server over its limit answers 429 to most of what goes
-/// beyond the limit: an epoch with `overloadShare` or more 429s cuts the limit in proportion and
-/// paces new requests at the rate the server did accept. While paced, the share the server
+/// beyond the limit: an epoch with `overloadShare` or more 429s cuts the limit in proportion (at
+/// most by half) and paces new requests at the rate the server did accept. While paced, the share the server
 /// refuses anyway (the median of recent calm epochs) is the floor: an epoch more than `margin`
 /// above it goes back to the accepted rate; an epoch near it probes faster, 10% and then twice
 /// as much after each calm epoch in a row (up to doubling), but at most 3% an epoch above the
@@ -26,7 +26,7 @@ struct LoadController: Sendable, Hashable {
     /// Bumped by every change; a request carries the generation it was sent in.
     private(set) var generation = 0
     var epochAnswers = 40
-    var epochSeconds = 0.25
+    var epochSeconds = 0.5
     var overloadShare = 0.3
     var margin = 0.1
     /// Never paced slower than this many requests a second.
@@ -74,7 +74,8 @@ struct LoadController: Sendable, Hashable {
             if share > floor + allowance {
                 knownCapacity = acceptedRate / (1 - floor)
                 calmAboveCapacity = 0
-                pacedRate = max(acceptedRate * 0.95 / (1 - floor), minimumRate)
+                // At most halved at once: a short epoch's accepted rate can be far off.
+                pacedRate = max(acceptedRate * 0.95 / (1 - floor), rate / 2, minimumRate)
                 calmRun = 0
             } else {
                 if share <= floor + allowance / 2 {
@@ -101,7 +102,7 @@ struct LoadController: Sendable, Hashable {
         } else if share >= overloadShare {
             // No capacity is taken from this epoch: instant 429s come back before the answers
             // the server took, so its accepted rate is an underestimate to grow out of quickly.
-            limit = max(1, Int((Double(limit) * (1 - share)).rounded(.up)))
+            limit = max(1, limit / 2, Int((Double(limit) * (1 - share)).rounded(.up)))
             knownCapacity = nil
             pacedRate = max(acceptedRate * 0.95, minimumRate)
             calmRun = 0
