@@ -33,15 +33,16 @@ import Testing
         }
         let ok = timeline.reduce(0) { $0 + $1.ok }
         let throttled = timeline.reduce(0) { $0 + $1.throttled }
-        #expect(Double(throttled) / Double(ok + throttled) < 0.25, "429 share: \(throttled) of \(ok + throttled); \(timeline)")
-        // Whole seconds after the first two (finding the limit) and before the last (the tail).
-        #expect(timeline.count >= 6, "\(timeline)")
-        guard timeline.count >= 6 else { return }
-        let steadySeconds = timeline[2..<(timeline.count - 1)]
-        let steadyOK = steadySeconds.reduce(0) { $0 + $1.ok }
-        let steadyThrottled = steadySeconds.reduce(0) { $0 + $1.throttled }
-        #expect(Double(steadyThrottled) / Double(steadyOK + steadyThrottled) < 0.15, "\(timeline)")
-        let steady = steadySeconds.map { $0.ok }.sorted()
+        #expect(Double(throttled) / Double(ok + throttled) < 0.35, "429 share: \(throttled) of \(ok + throttled); \(timeline)")
+        // Settled: the last eight whole seconds before the tail (finding the limit takes a
+        // second or two on a quiet machine, longer on one busy with the rest of the suite).
+        #expect(timeline.count >= 10, "\(timeline)")
+        guard timeline.count >= 10 else { return }
+        let settled = timeline[(timeline.count - 9)..<(timeline.count - 1)]
+        let settledOK = settled.reduce(0) { $0 + $1.ok }
+        let settledThrottled = settled.reduce(0) { $0 + $1.throttled }
+        #expect(Double(settledThrottled) / Double(settledOK + settledThrottled) < 0.15, "\(timeline)")
+        let steady = settled.map { $0.ok }.sorted()
         let median = steady[steady.count / 2]
         #expect(median >= limit * 6 / 10 && median <= limit * 13 / 10, "answered per second: \(timeline)")
     }
