@@ -6,18 +6,20 @@ import Foundation
 /// tested with plain numbers.
 ///
 /// Answers are counted in epochs (at least `epochAnswers` answers and `epochSeconds`; while
-/// paced, 5 answers and a second will do). A
-/// server that 429s at random answers 429 to a steady small share in every epoch; it costs that
-/// share in retries and nothing else. A server over its limit answers 429 to most of what goes
-/// beyond the limit: an epoch with `overloadShare` or more 429s cuts the limit in proportion (at
-/// most by half) and paces new requests at the rate the server did accept. While paced, the share the server
-/// refuses anyway (the median of recent calm epochs) is the floor: an epoch more than `margin`
-/// above it goes back to the accepted rate; an epoch near it probes faster, 10% and then twice
+/// paced, 5 answers and a second will do). A server that 429s at random answers 429 to a steady
+/// small share in every epoch; it costs that share in retries and nothing else. A server over
+/// its limit answers 429 to most of what goes beyond the limit: an epoch with `overloadShare` or
+/// more 429s cuts the limit in proportion (at most by half) and paces new requests at the rate
+/// the server did accept.
+///
+/// While paced, the share the server refuses anyway (the median of recent calm epochs) is the
+/// floor: an epoch more than `margin` (or two standard errors) above it goes back to the
+/// accepted rate, at most halving the pace; an epoch near it probes faster, 10% and then twice
 /// as much after each calm epoch in a row (up to doubling), but at most 3% an epoch above the
-/// rate of the last cut until five calm epochs up there say the limit has moved; so a passing
-/// overload costs seconds. Once the pace no longer binds, pacing ends. Calm epochs grow the limit by half
-/// again. Answers to requests sent before the last change are not counted: they tell of the
-/// old pace.
+/// rate of the last cut until five calm epochs up there say the limit has moved. Once the pace
+/// no longer binds, pacing ends. Calm epochs grow the limit by half again, so a passing overload
+/// costs seconds. Answers to requests sent before the last change are not counted: they tell of
+/// the old pace.
 struct LoadController: Sendable, Hashable {
     let maximum: Int
     private(set) var limit: Int
