@@ -5,8 +5,9 @@ PYTHON ?= python3
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config
 # What the tests add: a Python virtual environment (Tests/python/requirements.txt) in .venv/,
 # so nothing is pip-installed into the system Python (PEP 668 refuses that on stock Debian);
-# chromium renders the HTML report in its test.
-TEST_APT_PACKAGES := python3-venv chromium
+# chromium renders the HTML report in its test; nginx and openssl make a local TLS server
+# (HTTPS/HTTP/2) in front of the test server.
+TEST_APT_PACKAGES := python3-venv chromium nginx openssl
 VENV := .venv
 BIN := .build/debug/janus-data
 
@@ -49,6 +50,7 @@ demo: build
 
 # Prints a table per benchmark (bench/*.bench.sh); results are recorded in BENCHMARKS.md.
 bench: setup
+	@$(MAKE) --no-print-directory apt-install PACKAGES="nginx openssl"
 	bash bench/run.sh
 
 # 100k requests through build with a fault mix and 20 SIGKILLs; compares with a clean run.

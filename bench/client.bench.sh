@@ -34,7 +34,7 @@ run() { # $1 name, $2 requests, $3 concurrency, $4 latency, $5 control json, $6 
     shift 6
     control "$ctl"
     /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" \
-        "$BENCH" client --base-url "$URL" --requests "$n" --concurrency "$c" "$@" >"$WORK/$name.json"
+        "$BENCH" client --base-url "${CLIENT_URL:-$URL}" --requests "$n" --concurrency "$c" "$@" >"$WORK/$name.json"
     read -r wall user sys rss <"$WORK/$name.time"
     awk -v s="$name" -v n="$n" -v c="$c" -v l="$lat" -v w="$wall" -v u="$user" -v y="$sys" -v m="$rss" -v t="$target" \
         'BEGIN { printf "%-12s %8d %6d %8s %8.2f %8.2f %8.0f  %s\n", s, n, c, l, w, u + y, m / 1024, t }'
@@ -60,3 +60,41 @@ failed=$(field "$WORK/c-faults.json" "sum(v for k, v in d['attempts'].items() if
 complete=$(field "$WORK/c-faults.json" "d['succeeded'] + sum(d['failed'].values())")
 verdict=$([ "$served" -eq $((ok + failed)) ] && [ "$complete" -eq 10000 ] && echo PASS || echo FAIL)
 echo "c-faults: completed $complete of 10000; server requests $served vs successes $ok + failed attempts $failed = $((ok + failed)): $verdict"
+
+# d: scenario a over HTTPS with HTTP/2: nginx (self-signed certificate, 1,024 streams a
+# connection) in front of the same server; the client trusts the certificate via --ca-bundle.
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/tls.key" -out "$WORK/tls.pem" 2>/dev/null
+TLS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+master_process off;
+pid $WORK/nginx.pid;
+worker_rlimit_nofile 16384;
+events { worker_connections 8192; }
+http {
+    log_format conn '\$connection \$server_protocol \$status';
+    access_log $WORK/access.log conn;
+    client_body_temp_path $WORK/body;
+    proxy_temp_path $WORK/proxy;
+    upstream chat { server 127.0.0.1:$PORT; keepalive 1024; }
+    server {
+        listen 127.0.0.1:$TLS_PORT ssl http2;
+        ssl_certificate $WORK/tls.pem;
+        ssl_certificate_key $WORK/tls.key;
+        keepalive_requests 1000000;
+        http2_max_concurrent_streams 1024;
+        location / { proxy_pass http://chat; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+    }
+}
+CONF
+"$NGINX_BIN" -p "$WORK/" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
+NGINX=$!
+trap 'kill -9 "$NGINX" 2>/dev/null || true; cleanup' EXIT INT TERM
+sleep 1
+CLIENT_URL="https://127.0.0.1:$TLS_PORT" run d-https-h2 20000 1000 0.5s '{"reset":true,"latency":0.5,"rates":{}}' \
+    "compare with a" --ca-bundle "$WORK/tls.pem"
+echo "d-https-h2: $(cat "$WORK/d-https-h2.json")"
+echo "d-https-h2: $(awk '{print $2}' "$WORK/access.log" | sort | uniq -c | xargs) over $(awk '{print $1}' "$WORK/access.log" | sort -u | wc -l) connection(s)"

@@ -33,6 +33,9 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(help: "The model name sent.")
     var model: String = "bench-model"
 
+    @Option(help: "A PEM file of CA certificates to trust for https.")
+    var caBundle: String?
+
     @Option(help: "Environment variable holding the API key (a placeholder is used when unset).")
     var apiKeyEnv: String = "JANUS_BENCH_KEY"
 
@@ -53,6 +56,7 @@ struct ClientCommand: AsyncParsableCommand {
         settings.totalTimeout = timeout
         settings.retryBaseDelay = 0.05
         settings.retryMaxDelay = 2
+        settings.caBundle = caBundle
         var environment = ProcessInfo.processInfo.environment
         if (environment[apiKeyEnv] ?? "").isEmpty { environment[apiKeyEnv] = "sk-bench" }
         let recorder = CountingRecorder()

@@ -57,6 +57,8 @@ struct LLMOptions: ParsableArguments {
     var topP: Double?
     @Option(help: "Stop sending once this many US dollars are spent (exit code 3).")
     var maxCost: Double?
+    @Option(help: "A PEM file of CA certificates to trust for https (default: SSL_CERT_FILE, else the system's).")
+    var caBundle: String?
     @Flag(help: "Ask again for items whose earlier answers were quarantined.")
     var retryQuarantined = false
 
@@ -90,6 +92,7 @@ struct LLMOptions: ParsableArguments {
         if let rpm { config.client.requestsPerMinute = rpm }
         if let tpm { config.client.tokensPerMinute = tpm }
         if let maxCost { config.client.maxCost = maxCost }
+        if let caBundle { config.client.caBundle = caBundle }
         if let temperature { config.generation.temperature = temperature }
         if let topP { config.generation.topP = topP }
         if let maxTokens { for stage in Stage.allCases { config.generation.maxTokens[stage.rawValue] = maxTokens } }

@@ -37,15 +37,22 @@ import Testing
         #expect(successes >= count - 2, "eight attempts at a 27% fault rate almost never all fail")
     }
 
-    @Test func burstOf429sCutsConcurrency() async throws {
-        let server = try await TestChatServer.start(["--script", Array(repeating: "429", count: 8).joined(separator: ","), "--retry-after-ms", "5"])
-        let client = try ClientFixture.client(ClientFixture.settings(server) { $0.concurrency = 8 }, CollectingRecorder())
-        await withTaskGroup(of: Void.self) { group in
-            for n in 0..<8 {
-                group.addTask { _ = await ClientFixture.failure(of: client, ClientFixture.request(n)) }
+    @Test func sustained429sCutConcurrencyAndAFewDoNot() async throws {
+        let server = try await TestChatServer.start(["--script", Array(repeating: "429", count: 8).joined(separator: ","), "--latency", "0.02"])
+        let client = try ClientFixture.client(ClientFixture.settings(server) { $0.maxAttempts = 1 }, CollectingRecorder())
+        func batch() async {
+            await withTaskGroup(of: Void.self) { group in
+                for n in 0..<8 {
+                    group.addTask { _ = await ClientFixture.failure(of: client, ClientFixture.request(n)) }
+                }
             }
         }
+        await batch()
+        #expect(client.currentConcurrency == 8, "a burst of eight 429s is not a sustained signal")
+        try await server.control(#"{"rates": {"429": 1}}"#)
+        for _ in 0..<200 where client.currentConcurrency == 8 { await batch() }
         #expect(client.currentConcurrency < 8)
+        #expect(client.load.pacedRate != nil)
     }
 }
 

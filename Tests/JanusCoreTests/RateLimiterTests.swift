@@ -77,3 +77,20 @@ import Testing
         #expect(RateLimitHeaders.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: now) == 10)
     }
 }
+
+/// The pace set while a server is over its limit.
+@Suite struct PaceTests {
+    @Test func aPaceAdmitsAtItsRateAndARaisedPaceAppliesAtOnce() {
+        var schedule = RateLimiter.Schedule(requestsPerMinute: nil, tokensPerMinute: nil)
+        #expect(schedule.admitPaced(now: 0) == nil, "no pace: no wait")
+        schedule.pace(1, now: 0)
+        #expect(schedule.admitPaced(now: 0) == nil)
+        let wait = schedule.admitPaced(now: 0)
+        #expect(wait.map { abs($0 - 0.9) < 1e-9 } == true, "one a second, a tenth of a second saved up")
+        schedule.pace(100, now: 0.5)
+        #expect(schedule.admitPaced(now: 0.95) == nil, "the slot reserved at the old pace, then the new pace")
+        #expect(schedule.admitPaced(now: 0.95) == nil)
+        schedule.pace(nil, now: 1)
+        #expect(schedule.admitPaced(now: 1) == nil)
+    }
+}

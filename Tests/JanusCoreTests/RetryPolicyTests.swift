@@ -3,7 +3,7 @@ import Testing
 
 @testable import JanusCore
 
-/// Backoff arithmetic, which statuses are retried, adaptive concurrency and the cost meter.
+/// Backoff arithmetic, which statuses are retried, the concurrency gate and the cost meter.
 @Suite struct RetryPolicyTests {
     let policy = RetryPolicy(maxAttempts: 6, baseDelay: 0.5, maxDelay: 60)
 
@@ -23,28 +23,6 @@ import Testing
     @Test func onlyTransientStatusesAreRetried() {
         #expect([408, 409, 429, 500, 502, 503, 504].allSatisfy(RetryPolicy.isRetryable(status:)))
         #expect(![400, 401, 403, 404, 422].contains(where: RetryPolicy.isRetryable(status:)))
-    }
-
-    @Test func burstOf429sHalvesTheLimitOncePerWindow() {
-        var limit = ConcurrencyGate.AdaptiveLimit(maximum: 64)
-        let cuts = [limit.throttled(now: 0), limit.throttled(now: 0.1), limit.throttled(now: 0.2)]
-        #expect(cuts == [false, false, true] && limit.limit == 32)
-        for t in [0.3, 0.4, 0.5, 0.6] { _ = limit.throttled(now: t) }
-        #expect(limit.limit == 32, "the rest of the same burst does not cut again")
-        let lone = limit.throttled(now: 10)
-        #expect(!lone, "a lone 429 is not a burst")
-    }
-
-    @Test func successesGrowTheLimitBack() {
-        var limit = ConcurrencyGate.AdaptiveLimit(maximum: 4)
-        for t in [0.0, 0.1, 0.2] { _ = limit.throttled(now: t) }
-        #expect(limit.limit == 2)
-        _ = limit.succeeded()
-        #expect(limit.limit == 2)
-        _ = limit.succeeded()
-        #expect(limit.limit == 3, "one slot per `limit` successes")
-        for _ in 0..<10 { _ = limit.succeeded() }
-        #expect(limit.limit == 4, "never above the configured concurrency")
     }
 
     @Test func gateAdmitsUpToItsLimit() async {

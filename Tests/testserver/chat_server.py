@@ -12,11 +12,15 @@ Faults (one is drawn per chat request: first from the script, then by rate, else
             as some servers do, so the client's redaction can be tested)
   reset     sends the status line, then resets the connection (RST)
   truncate  Content-Length larger than the body sent, then closes
-  hang      never answers (waits until the client goes away)
+  hang      no answer for --hang-seconds, then a normal one (0: never, until the client leaves)
   length    finish_reason "length"
   empty     empty content
   no_usage  a completion without the "usage" object
   invalid   200 with a body that is not JSON
+
+Over its limit (--limit-rps N): a token bucket of N requests a second (a fifth of a second of
+burst) is spent before any fault is drawn; a request that finds it empty is answered 429 at
+once, with Retry-After, as a loaded server does. /stats then has a per-second timeline.
 """
 
 import argparse
@@ -29,6 +33,7 @@ import resource
 import socket
 import struct
 import sys
+import time
 
 FAULTS = {"ok", "429", "500", "400", "401", "403", "404", "422", "reset", "truncate", "hang",
           "length", "empty", "no_usage", "invalid", "fenced", "broken_json"}
@@ -45,6 +50,8 @@ class State:
         self.script = parse_script(args.script)
         self.rng = random.Random(args.seed)
         self.content = args.content
+        self.hang_seconds = args.hang_seconds
+        self.limit_rps = args.limit_rps
         self.reset_counters()
 
     def reset_counters(self):
@@ -53,6 +60,11 @@ class State:
         self.outcomes = {}
         self.authorization = {}
         self.answered = {}  # sha256 of a body answered 200 -> how many times
+        self.bucket = None  # (tokens, time) of the --limit-rps bucket
+        self.started = None
+        self.timeline = []  # per second since the first chat request: [answered 200, answered 429]
+        self.in_flight = 0
+        self.peak_in_flight = 0
 
     def control(self, body):
         if body.get("reset"):
@@ -69,6 +81,39 @@ class State:
             self.script = [f for f in body["script"] if f in FAULTS]
         if "seed" in body:
             self.rng = random.Random(body["seed"])
+        if "hang_seconds" in body:
+            self.hang_seconds = float(body["hang_seconds"])
+        if "limit_rps" in body:
+            self.limit_rps = float(body["limit_rps"])
+            self.bucket = None
+        if "content_faults" in body:
+            CONTENT_FAULTS.clear()
+            CONTENT_FAULTS.update({k: float(v) for k, v in body["content_faults"].items()
+                                   if k in ("fenced", "broken_json")})
+
+    def over_limit(self):
+        """Spends one request of the --limit-rps budget; True when there is none left."""
+        if not self.limit_rps:
+            return False
+        now = time.monotonic()
+        burst = max(1.0, self.limit_rps / 5)
+        tokens, then = self.bucket or (burst, now)
+        tokens = min(burst, tokens + (now - then) * self.limit_rps)
+        if tokens < 1:
+            self.bucket = (tokens, now)
+            return True
+        self.bucket = (tokens - 1, now)
+        return False
+
+    def tally(self, status):
+        """Counts a 200 or a 429 in the per-second timeline."""
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        second = int(now - self.started)
+        while len(self.timeline) <= second:
+            self.timeline.append([0, 0])
+        self.timeline[second][0 if status == 200 else 1] += 1
 
     def draw(self):
         if self.script:
@@ -85,7 +130,8 @@ class State:
                 "outcomes": self.outcomes, "authorization": self.authorization,
                 "script_left": len(self.script),
                 "answered_bodies": len(self.answered),
-                "answered_again": sum(n - 1 for n in self.answered.values())}
+                "answered_again": sum(n - 1 for n in self.answered.values()),
+                "timeline": self.timeline, "peak_in_flight": self.peak_in_flight}
 
 
 def parse_rates(text):
@@ -215,11 +261,20 @@ async def handle(state, reader, writer):
                 state.control(json.loads(body or b"{}"))
                 writer.write(response(200, json.dumps(state.stats()).encode()))
             elif method == "POST" and path == "/v1/chat/completions":
-                if not await chat(state, reader, writer, headers, body):
+                state.in_flight += 1
+                state.peak_in_flight = max(state.peak_in_flight, state.in_flight)
+                try:
+                    keep = await chat(state, reader, writer, headers, body)
+                finally:
+                    state.in_flight -= 1
+                if not keep:
                     return
             else:
                 writer.write(response(404, error_body(404, "")))
-            await writer.drain()
+            try:
+                await writer.drain()
+            except ConnectionError:
+                return  # the client gave up on a hang that has just ended
             if headers.get("connection", "").lower() == "close":
                 return
     finally:
@@ -232,14 +287,22 @@ async def chat(state, reader, writer, headers, body):
     state.requests += 1
     auth = headers.get("authorization", "")
     state.authorization[auth] = state.authorization.get(auth, 0) + 1
+    if state.over_limit():
+        state.outcomes["over_limit"] = state.outcomes.get("over_limit", 0) + 1
+        state.tally(429)
+        writer.write(response(429, error_body(429, auth), retry_headers(state)))
+        return True
     fault = state.draw()
     state.outcomes[fault] = state.outcomes.get(fault, 0) + 1
     if state.latency > 0:
         await asyncio.sleep(state.latency)
     if fault == "hang":
-        while await reader.read(65536):
-            pass
-        return False
+        if state.hang_seconds <= 0:
+            while await reader.read(65536):
+                pass
+            return False
+        await asyncio.sleep(state.hang_seconds)
+        fault = "ok"
     if fault == "reset":
         writer.write(b"HTTP/1.1 200 OK\r\n")
         await writer.drain()
@@ -252,12 +315,8 @@ async def chat(state, reader, writer, headers, body):
         writer.close()
         return False
     if fault == "429":
-        extra = []
-        if state.retry_after is not None:
-            extra.append(f"Retry-After: {state.retry_after}")
-        if state.retry_after_ms is not None:
-            extra.append(f"retry-after-ms: {state.retry_after_ms}")
-        writer.write(response(429, error_body(429, auth), extra))
+        state.tally(429)
+        writer.write(response(429, error_body(429, auth), retry_headers(state)))
     elif fault.isdigit():
         writer.write(response(int(fault), error_body(int(fault), auth)))
     elif fault == "invalid":
@@ -266,10 +325,20 @@ async def chat(state, reader, writer, headers, body):
         if fault not in ("length", "empty"):
             digest = hashlib.sha256(body).hexdigest()
             state.answered[digest] = state.answered.get(digest, 0) + 1
+        state.tally(200)
         writer.write(response(200, completion(body, fault), [
             "x-ratelimit-limit-requests: 10000", "x-ratelimit-remaining-requests: 9999",
             "x-ratelimit-reset-requests: 6ms"]))
     return True
+
+
+def retry_headers(state):
+    extra = []
+    if state.retry_after is not None:
+        extra.append(f"Retry-After: {state.retry_after}")
+    if state.retry_after_ms is not None:
+        extra.append(f"retry-after-ms: {state.retry_after_ms}")
+    return extra
 
 
 async def main():
@@ -282,6 +351,10 @@ async def main():
     parser.add_argument("--retry-after", default="1", help="Retry-After header value for 429")
     parser.add_argument("--retry-after-ms", default=None, help="retry-after-ms header value for 429")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--hang-seconds", type=float, default=0.0,
+                        help="a hang answers after this many seconds (0: never, until the client leaves)")
+    parser.add_argument("--limit-rps", type=float, default=0.0,
+                        help="answer 429 at once to every request above this many a second (0: no limit)")
     parser.add_argument("--content-faults", default="",
                         help="with --content janus: fenced=P,broken_json=P, chosen by the body's hash")
     parser.add_argument("--content", choices=["hash", "janus"], default="hash",

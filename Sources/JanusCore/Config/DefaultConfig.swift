@@ -18,7 +18,9 @@ public enum DefaultConfig {
           tpm: null              # tokens per minute, prompt estimate + max_tokens (null: no limit)
           connect_timeout: 10    # seconds
           timeout: 600           # seconds for a whole request
-          max_attempts: 6        # per request, for 408/409/429/5xx, network errors, cut bodies
+          stall_timeout: 120     # at most this many seconds without a byte; shorter once answer times are known
+          ca_bundle: null        # PEM file of CAs to trust for https (null: SSL_CERT_FILE, else the system's)
+          max_attempts: 10       # per request, for 408/409/429/5xx, network errors, stalls, cut bodies, length
           max_cost: null         # US dollars; stop sending once spent (exit code 3)
 
         # US dollars per million tokens, by model (adds to and overrides the built-in table).

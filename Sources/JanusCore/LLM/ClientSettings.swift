@@ -18,10 +18,14 @@ public struct ClientSettings: Sendable, Hashable {
     public var tokensPerMinute: Int?
     public var connectTimeout: Double = 10
     public var totalTimeout: Double = 600
-    /// Abort a transfer slower than `lowSpeedBytes` per second for `lowSpeedSeconds`.
+    /// Abort a transfer slower than `lowSpeedBytes` per second for `lowSpeedSeconds`
+    /// (`stall_timeout`: the most; the client learns a shorter one from how long answers take).
     public var lowSpeedBytes: Int = 1
     public var lowSpeedSeconds: Int = 120
-    public var maxAttempts: Int = 6
+    /// A PEM file of the CA certificates to trust for https (`ca_bundle`, `--ca-bundle`); nil:
+    /// `SSL_CERT_FILE` when set, else the system's.
+    public var caBundle: String?
+    public var maxAttempts: Int = 10
     /// First retry waits about this long (seconds); each further retry doubles it, with jitter.
     public var retryBaseDelay: Double = 0.5
     /// No backoff wait is longer than this (seconds), except where the server's Retry-After asks for more.

@@ -1,50 +1,10 @@
 import Foundation
 
-/// An async semaphore whose limit adapts: a burst of 429s halves it, successes grow it back
-/// one slot per "limit" successes (additive increase, multiplicative decrease).
+/// An async semaphore whose limit a `LoadController` sets from the share of 429s among recent
+/// answers: it shrinks when the server is over its limit, not when it refuses a few at random.
 final class ConcurrencyGate: Sendable {
-    /// The adaptation rule, separate from the waiting so it can be tested with plain numbers.
-    struct AdaptiveLimit: Sendable, Hashable {
-        let maximum: Int
-        private(set) var limit: Int
-        /// This many 429s within `window` seconds make a burst.
-        var burstCount = 3
-        var window = 2.0
-        private var throttles: [Double] = []
-        private var lastCut = -Double.infinity
-        private var credit = 0.0
-
-        init(maximum: Int) {
-            self.maximum = max(1, maximum)
-            limit = self.maximum
-        }
-
-        /// A 429 at `now`; returns true when it cut the limit.
-        mutating func throttled(now: Double) -> Bool {
-            throttles.append(now)
-            throttles.removeAll { $0 < now - window || $0 <= lastCut }
-            // One cut per window: the in-flight requests of one burst all come back 429 together.
-            guard throttles.count >= burstCount, now - lastCut >= window else { return false }
-            limit = max(1, limit / 2)
-            lastCut = now
-            throttles.removeAll()
-            credit = 0
-            return true
-        }
-
-        /// A success; returns true when it raised the limit.
-        mutating func succeeded() -> Bool {
-            guard limit < maximum else { return false }
-            credit += 1 / Double(limit)
-            guard credit >= 1 else { return false }
-            credit = 0
-            limit += 1
-            return true
-        }
-    }
-
     private struct State {
-        var adaptive: AdaptiveLimit
+        var adaptive: LoadController
         var inUse = 0
         var nextID: UInt64 = 0
         /// Waiters in arrival order: `order[head...]` are ids, `waiting` holds the live ones
@@ -81,7 +41,7 @@ final class ConcurrencyGate: Sendable {
     private let origin = ContinuousClock.now
 
     init(limit: Int) {
-        state = Locked(State(adaptive: AdaptiveLimit(maximum: limit)))
+        state = Locked(State(adaptive: LoadController(maximum: limit)))
     }
 
     /// The current limit.
@@ -121,17 +81,23 @@ final class ConcurrencyGate: Sendable {
         }
     }
 
-    /// Reports a 429 (may cut the limit; slots in use are not taken back, they drain).
-    func throttled() {
-        let elapsed = ContinuousClock.now - origin
-        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        state.withLock { _ = $0.adaptive.throttled(now: now) }
+    /// The pace and generation in force now.
+    var pacing: (rate: Double?, generation: Int) {
+        state.withLock { ($0.adaptive.pacedRate, $0.adaptive.generation) }
     }
 
-    /// Reports a success (may raise the limit and admit a waiter).
-    func succeeded() {
-        state.withLock { state in
-            if state.adaptive.succeeded() { state.admitWaiters() }
+    /// Requests in flight now.
+    var inFlight: Int { state.withLock { $0.inUse } }
+
+    /// Reports an answer to a request sent in generation `sent` (`throttled`: a 429). Returns
+    /// the new pace (nil: none) when the answer changed the limit or the pace.
+    func answered(throttled: Bool, sent: Int) -> Double?? {
+        let elapsed = ContinuousClock.now - origin
+        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return state.withLock { state -> Double?? in
+            guard state.adaptive.record(throttled: throttled, sent: sent, now: now) else { return .none }
+            state.admitWaiters()
+            return .some(state.adaptive.pacedRate)
         }
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 
 /// A `ChatClient` for any OpenAI-compatible `/v1/chat/completions` server, on libcurl.
 ///
-/// Everything that keeps a long run healthy lives here: a concurrency limit that halves on a
-/// burst of 429s and grows back on success, smooth rpm/tpm budgets that also follow the
-/// server's `x-ratelimit-*` headers, retries with capped exponential backoff and jitter that
-/// honour Retry-After, a spending cap, and one `AttemptRecord` per attempt. The API key is
-/// read once from the environment and scrubbed from every message and record.
+/// Everything that keeps a long run healthy lives here: a concurrency limit and a pace that
+/// follow the share of 429s (`LoadController`: a server over its limit is slowed down for, one
+/// that refuses a few at random is not), smooth rpm/tpm budgets that also follow the server's
+/// `x-ratelimit-*` headers, a stall timeout learned from how long answers take, retries with
+/// capped exponential backoff and jitter that honour Retry-After (for that request only), a
+/// spending cap, and one `AttemptRecord` per attempt. The API key is read once from the
+/// environment and scrubbed from every message and record.
 public final class OpenAIClient: ChatClient {
     /// Always `openai`: any OpenAI-compatible server answers the same request the same way.
     public let providerKind = "openai"
@@ -20,6 +22,9 @@ public final class OpenAIClient: ChatClient {
     private let limiter: RateLimiter
     private let policy: RetryPolicy
     private let costs: CostMeter
+    private let caBundle: String?
+    private let stall: Locked<StallEstimate>
+    private let counters = Locked(ClientLoad.Counters())
 
     /// Reads the key from `environment[settings.apiKeyEnv]`; a missing or empty key is a
     /// `.configuration` error before any request is made.
@@ -36,6 +41,11 @@ public final class OpenAIClient: ChatClient {
         guard let url = URL(string: settings.chatCompletionsURL), let host = url.host else {
             throw ChatError(kind: .configuration, message: "base_url \(settings.baseURL) is not a valid URL")
         }
+        let caBundle = settings.caBundle ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
+            let origin = settings.caBundle == nil ? "SSL_CERT_FILE" : "ca_bundle"
+            throw ChatError(kind: .configuration, message: "the CA bundle \(caBundle) (\(origin)) does not exist or cannot be read")
+        }
         guard CurlGlobal.ensureInitialized() else {
             throw ChatError(kind: .configuration, message: "libcurl could not be initialised")
         }
@@ -49,13 +59,23 @@ public final class OpenAIClient: ChatClient {
         self.limiter = RateLimiter(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute)
         self.policy = RetryPolicy(settings)
         self.costs = CostMeter(prices: settings.prices, budget: settings.maxCost)
+        self.caBundle = caBundle
+        self.stall = Locked(StallEstimate(ceiling: settings.lowSpeedSeconds))
     }
 
     /// US dollars spent so far by this client (estimated where the server sent no usage).
     public var spent: Double { costs.spent }
 
-    /// The concurrency limit in force now (lower than configured after a burst of 429s).
+    /// The concurrency limit in force now (lower than configured while the server is over its limit).
     public var currentConcurrency: Int { gate.limit }
+
+    /// Requests in flight, the limit and pace in force, retries and 429s so far.
+    public var load: ClientLoad {
+        let pacing = gate.pacing
+        return ClientLoad(
+            inFlight: gate.inFlight, limit: gate.limit, maximum: settings.concurrency, pacedRate: pacing.rate,
+            counters: counters.withLock { $0 })
+    }
 
     /// Stops the transport thread; requests in flight end as `.cancelled`.
     public func shutdown() {
@@ -71,10 +91,11 @@ public final class OpenAIClient: ChatClient {
         let promptText = request.messages.map(\.content).joined(separator: "\n")
         let promptEstimate = TokenUsage.estimateTokens(promptText)
         let tokenCost = promptEstimate + (request.sampling.maxTokens ?? 0)
-        let http = HTTPRequest(
+        var http = HTTPRequest(
             url: settings.chatCompletionsURL, headers: headers, body: Array(request.wireBody().serializedData()),
-            limits: TransferLimits(settings))
+            limits: TransferLimits(settings), caBundle: caBundle)
         var attempt = 0
+        var stalls = 0
         while true {
             attempt += 1
             guard await gate.acquire() else { throw cancelled(attempts: attempt - 1) }
@@ -86,11 +107,20 @@ public final class OpenAIClient: ChatClient {
                 gate.release()
                 throw cancelled(attempts: attempt - 1)
             }
+            http.limits.lowSpeedSeconds = stall.withLock { $0.seconds(purpose: request.purpose, stalls: stalls) }
+            let generation = gate.pacing.generation
             let startedAt = Date()
             let outcome = await transport.send(http)
             let finishedAt = Date()
             gate.release()
             let result = evaluate(outcome, request: request, promptEstimate: promptEstimate, tokenCost: tokenCost)
+            if result.status != nil || (result.failure.map { $0.kind != .cancelled } ?? false) {
+                if let pace = gate.answered(throttled: result.status == 429, sent: generation) { limiter.pace(pace) }
+            }
+            if result.status == 429 { counters.withLock { $0.throttled += 1 } }
+            if result.status == 200 {
+                stall.withLock { $0.record(purpose: request.purpose, seconds: finishedAt.timeIntervalSince(startedAt)) }
+            }
             recorder.record(
                 AttemptRecord(
                     requestKey: key, purpose: request.purpose, attempt: attempt, startedAt: startedAt,
@@ -101,9 +131,17 @@ public final class OpenAIClient: ChatClient {
             case let .success(response): return response
             case let .failure(problem): failure = problem
             }
+            if failure.kind == .timeout { stalls += 1 }
+            if failure.kind == .length, let seed = request.sampling.seed {
+                // The same seed would draw the same cut-off answer again: sample differently.
+                var next = request
+                next.sampling.seed = seed &+ attempt
+                http.body = Array(next.wireBody().serializedData())
+            }
             guard failure.retryable, attempt < policy.maxAttempts else {
                 throw ChatError(kind: failure.kind, status: failure.status, message: redact(failure.message), attempts: attempt)
             }
+            counters.withLock { $0.retries += 1 }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0..<1))
             do {
                 try await Task.sleep(for: .seconds(delay))
@@ -141,16 +179,24 @@ public final class OpenAIClient: ChatClient {
         let reply: HTTPResponse
         switch outcome {
         case let .failure(error):
-            return Evaluation(failure: AttemptFailure(error))
+            var failure = AttemptFailure(error)
+            if error.kind == .configuration, settings.chatCompletionsURL.lowercased().hasPrefix("https://") {
+                let trust = caBundle.map { "the CA bundle \($0)" } ?? "the system's CA certificates (give --ca-bundle FILE or SSL_CERT_FILE)"
+                failure.message = "TLS with \(host) failed, checked against \(trust): \(error.message)"
+            }
+            return Evaluation(failure: failure)
         case let .success(response):
             reply = response
         }
         let limits = RateLimitHeaders(reply.headers)
         limiter.observe(limits, tokensPerRequest: tokenCost)
         guard reply.status == 200 else {
-            if reply.status == 429 {
-                gate.throttled()
-                if let wait = limits.retryAfter { limiter.pause(for: wait) }
+            // A 429 delays its own request (Retry-After, in the retry below); only headers that
+            // say the budget is spent hold back every send until it refills.
+            if reply.status == 429, limits.remainingRequests == 0 || limits.remainingTokens == 0,
+                let wait = limits.retryAfter ?? [limits.resetRequests, limits.resetTokens].compactMap({ $0 }).max()
+            {
+                limiter.pause(for: wait)
             }
             let failure = AttemptFailure(
                 status: reply.status, body: reply.body, retryAfter: limits.retryAfter, keyEnv: settings.apiKeyEnv, host: host)
@@ -178,7 +224,6 @@ public final class OpenAIClient: ChatClient {
             let failure = AttemptFailure(kind: .emptyContent, outcome: "empty_content", message: "the answer was empty")
             return Evaluation(status: 200, failure: failure, usage: usage)
         }
-        gate.succeeded()
         let response = ChatResponse(content: content, finishReason: completion.finishReason, usage: usage, model: completion.model)
         return Evaluation(status: 200, response: response, usage: usage)
     }

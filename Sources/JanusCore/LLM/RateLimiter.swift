@@ -9,7 +9,8 @@ import Foundation
 /// held, in the order they were made.
 ///
 /// The server's view takes precedence: `x-ratelimit-remaining-*` running low spreads the
-/// remaining budget over the time to its reset, and a 429's Retry-After pauses every new send.
+/// remaining budget over the time to its reset (a spent budget waits for the reset), and while
+/// the server is over its limit (`LoadController`) new sends are paced at what it accepts.
 final class RateLimiter: Sendable {
     /// The scheduling arithmetic, with time as seconds on any monotonic clock (testable).
     struct Schedule: Sendable {
@@ -18,7 +19,10 @@ final class RateLimiter: Sendable {
         var burstSeconds: Double
         private var requestTAT = 0.0
         private var tokenTAT = 0.0
+        private var pacedTAT = 0.0
         private(set) var pausedUntil = 0.0
+        /// Requests per second while the server is over its limit (nil: not paced).
+        private(set) var pacedRate: Double?
 
         init(requestsPerMinute: Int?, tokensPerMinute: Int?, burstSeconds: Double = 1) {
             requestsPerSecond = requestsPerMinute.map { Double(max(1, $0)) / 60 }
@@ -34,6 +38,23 @@ final class RateLimiter: Sendable {
             if let rate = requestsPerSecond { requestTAT = max(requestTAT, start) + 1 / rate }
             if let rate = tokensPerSecond { tokenTAT = max(tokenTAT, start) + Double(max(0, tokens)) / rate }
             return start
+        }
+
+        /// Admits one request at `now` under the pace, if the pace allows it (nil), else returns
+        /// how long until it might. Nothing is reserved ahead: a waiter asks again, so a pace
+        /// raised meanwhile applies at once. A pace saves up a tenth of a second at most.
+        mutating func admitPaced(now: Double) -> Double? {
+            guard let rate = pacedRate else { return nil }
+            let burst = min(burstSeconds, 0.1)
+            guard pacedTAT - burst <= now else { return pacedTAT - burst - now }
+            pacedTAT = max(pacedTAT, now) + 1 / rate
+            return nil
+        }
+
+        /// Paces new requests at `rate` per second (nil: stops pacing).
+        mutating func pace(_ rate: Double?, now: Double) {
+            if pacedRate == nil, rate != nil { pacedTAT = now }
+            pacedRate = rate
         }
 
         /// No request starts before `time`.
@@ -81,20 +102,30 @@ final class RateLimiter: Sendable {
     func waitForTurn(tokens: Int) async -> Bool {
         let arrival = now
         let start = schedule.withLock { $0.reserve(tokens: tokens, now: arrival) }
-        let wait = start - arrival
-        guard wait > 0 else { return !Task.isCancelled }
         do {
-            try await Task.sleep(for: .seconds(wait))
-            return true
+            if start > arrival { try await Task.sleep(for: .seconds(start - arrival)) }
+            // The pace is asked again after every short wait (see `admitPaced`).
+            while true {
+                let time = now
+                guard let wait = schedule.withLock({ $0.admitPaced(now: time) }) else { break }
+                try await Task.sleep(for: .seconds(min(wait, 0.1)))
+            }
         } catch {
             return false
         }
+        return !Task.isCancelled
     }
 
-    /// Pauses every new send for `seconds` (a 429's Retry-After applies to the whole key).
+    /// Pauses every new send for `seconds` (a 429 whose headers say the budget is spent).
     func pause(for seconds: Double) {
         let time = now + seconds
         schedule.withLock { $0.pause(until: time) }
+    }
+
+    /// Paces new sends at `rate` requests per second (nil: no pacing beyond the configured rpm).
+    func pace(_ rate: Double?) {
+        let time = now
+        schedule.withLock { $0.pace(rate, now: time) }
     }
 
     /// Feeds one response's rate-limit headers back into the schedule.

@@ -52,11 +52,13 @@ public final class ProgressReporter: @unchecked Sendable {
         linesDrawn = 0
     }
 
-    /// One line per stage: done/total, rate, ETA, tokens, cost.
+    /// One line per stage: done/total, rate, ETA, tokens, cost; then, for a client that reports
+    /// it, requests in flight against the limit in force, retries and 429s.
     public func lines() -> [String] {
         let snap = stats.snapshot()
         let priced = stats.unpriced == nil
         let elapsed = max(0.001, Date().timeIntervalSince(stats.startedAt))
+        let load = stats.clientLoad.map { [$0.line] } ?? []
         return Stage.allCases.map { stage in
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             let rate = Double(c.accepted) / elapsed
@@ -67,7 +69,7 @@ public final class ProgressReporter: @unchecked Sendable {
                 format: "%-8@ %7d/%-7d %7.1f/s  eta %-8@ tokens %-10d%@%@", stage.rawValue as NSString, c.done, c.total, rate,
                 eta as NSString, c.promptTokens + c.completionTokens, cost as NSString,
                 (c.failed + c.quarantined > 0 ? "  failed \(c.failed) quarantined \(c.quarantined)" : "") as NSString)
-        }
+        } + load
     }
 
     /// One plain line for a log: elapsed time, then done/total per stage, then tokens and cost.
@@ -88,6 +90,7 @@ public final class ProgressReporter: @unchecked Sendable {
         var line = "progress \(elapsed): " + parts.joined(separator: ", ") + "; \(snap.requestsSent) requests sent, \(tokens) tokens"
         if stats.unpriced == nil { line += String(format: ", $%.4f", cost) }
         if problems > 0 { line += ", \(problems) failed or quarantined" }
+        if let load = stats.clientLoad { line += "; " + load.line }
         return line
     }
 
@@ -105,8 +108,9 @@ public final class ProgressReporter: @unchecked Sendable {
             return
         }
         var text = linesDrawn > 0 ? "\u{1B}[\(linesDrawn)A" : ""
-        for line in lines() { text += "\u{1B}[2K" + line + "\n" }
-        linesDrawn = Stage.allCases.count
+        let drawn = lines()
+        for line in drawn { text += "\u{1B}[2K" + line + "\n" }
+        linesDrawn = drawn.count
         write(text)
     }
 

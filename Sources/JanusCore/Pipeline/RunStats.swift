@@ -27,8 +27,25 @@ public final class RunStats: @unchecked Sendable {
     private var requestsInFlight = 0
     private var unpricedModel: String?
     public let startedAt = Date()
+    /// The client's load now (in flight, limit, retries, 429s), when the client reports it.
+    private var loadSource: (any LoadReporting)?
 
     public init() {}
+
+    /// Shows `client`'s load in the progress display, when it reports one.
+    public func attach(_ client: any ChatClient) {
+        lock.lock()
+        defer { lock.unlock() }
+        loadSource = client as? any LoadReporting
+    }
+
+    /// The attached client's load now.
+    public var clientLoad: ClientLoad? {
+        lock.lock()
+        let source = loadSource
+        lock.unlock()
+        return source?.load
+    }
 
     private func sync<T>(_ body: () -> T) -> T {
         lock.lock()

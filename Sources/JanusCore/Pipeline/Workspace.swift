@@ -94,6 +94,7 @@ public final class Workspace: @unchecked Sendable {
             seed: config.seed, provider: config.client.provider, model: config.client.model,
             settings: runSettings.json.serialized())
         if price == nil { stats.setUnpriced(model: config.client.model) }
+        stats.attach(client)
         let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
             price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency),

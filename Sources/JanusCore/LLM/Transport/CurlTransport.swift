@@ -35,7 +35,7 @@ final class CurlTransport: Sendable {
     /// Starts the transport thread. `expectedConcurrency` raises the open-file limit to fit.
     init(expectedConcurrency: Int = 64, driver kind: TransferDriverKind = .fromEnvironment()) {
         FileDescriptorLimit.raise(toAtLeast: expectedConcurrency * 2 + 64)
-        guard let multi = MultiHandle() else {
+        guard let multi = MultiHandle(streams: expectedConcurrency) else {
             driver = nil
             inbox.withLock { $0.stopping = true; $0.stopped = true }
             finished.signal()

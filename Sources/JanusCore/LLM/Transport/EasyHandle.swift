@@ -58,6 +58,9 @@ final class EasyHandle {
             janus_easy_setopt_long(raw, CURLOPT_LOW_SPEED_LIMIT, max(0, limits.lowSpeedBytes)),
             janus_easy_setopt_long(raw, CURLOPT_LOW_SPEED_TIME, max(0, limits.lowSpeedSeconds)),
         ]
+        if let caBundle = request.caBundle {
+            codes.append(janus_easy_setopt_string(raw, CURLOPT_CAINFO, caBundle))
+        }
         switch request.method {
         case .get:
             codes.append(janus_easy_setopt_long(raw, CURLOPT_HTTPGET, 1))

@@ -31,13 +31,19 @@ struct HTTPRequest: Sendable {
     var headers: [String]
     var body: [UInt8]
     var limits: TransferLimits
+    /// The CA certificates (PEM file) that https is verified with; nil: libcurl's default.
+    var caBundle: String?
 
-    init(method: Method = .post, url: String, headers: [String] = [], body: [UInt8] = [], limits: TransferLimits = TransferLimits()) {
+    init(
+        method: Method = .post, url: String, headers: [String] = [], body: [UInt8] = [], limits: TransferLimits = TransferLimits(),
+        caBundle: String? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.limits = limits
+        self.caBundle = caBundle
     }
 }
 

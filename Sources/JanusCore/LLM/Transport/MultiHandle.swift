@@ -8,10 +8,15 @@ import CCurl
 final class MultiHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
 
-    init?() {
+    /// `streams`: HTTP/2 streams libcurl opens on one connection at most. libcurl 7.88 parks a
+    /// transfer that finds every connection at this limit (with `CURLOPT_PIPEWAIT`) and may
+    /// never wake it, so it is set to the most transfers the caller runs at once; a server's
+    /// lower `SETTINGS_MAX_CONCURRENT_STREAMS` is honoured by nghttp2, which queues the rest.
+    init?(streams: Int = 100) {
         guard CurlGlobal.ensureInitialized(), let handle = curl_multi_init() else { return nil }
         raw = handle
         _ = janus_multi_setopt_long(raw, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        _ = janus_multi_setopt_long(raw, CURLMOPT_MAX_CONCURRENT_STREAMS, max(100, streams))
     }
 
     deinit {

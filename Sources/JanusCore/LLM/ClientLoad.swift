@@ -1,0 +1,37 @@
+import Foundation
+
+/// What a client is doing now, for the progress display: requests in flight against the limit
+/// in force, the pace while the server is over its limit, and the retries and 429s so far.
+public struct ClientLoad: Sendable, Hashable {
+    /// Counts since the client was made.
+    public struct Counters: Sendable, Hashable {
+        /// Failed attempts that were tried again.
+        public var retries = 0
+        /// Answers with status 429.
+        public var throttled = 0
+    }
+
+    public var inFlight: Int
+    public var limit: Int
+    /// The configured concurrency.
+    public var maximum: Int
+    /// Requests per second new sends are paced at (nil: not paced).
+    public var pacedRate: Double?
+    public var counters: Counters
+
+    /// `in flight 87/100, retries 412, 429s 301` (and `, paced 38.0/s` while paced).
+    public var line: String {
+        var text = "requests in flight \(inFlight)/\(limit)"
+        if limit < maximum { text += " (of \(maximum))" }
+        text += ", retries \(counters.retries), 429s \(counters.throttled)"
+        if let pacedRate { text += String(format: ", paced %.1f/s", pacedRate) }
+        return text
+    }
+}
+
+/// A client that can say what it is doing now (`OpenAIClient`).
+public protocol LoadReporting: Sendable {
+    var load: ClientLoad { get }
+}
+
+extension OpenAIClient: LoadReporting {}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// How long a transfer may go without receiving a byte before it counts as hung (libcurl's
+/// low-speed limit: under 1 byte a second for that many seconds).
+///
+/// Learned per purpose (stage) from how long answers took: four times the 99th percentile of
+/// the last 256, at least `floor` seconds, at most the configured `stall_timeout`. Until 20
+/// answers of a purpose have come back, the configured value holds. A request whose earlier
+/// attempts were cut for stalling gets double the time on each retry, so an answer that really
+/// takes that long is cut a few times at most, while a hung server costs seconds, not minutes.
+struct StallEstimate: Sendable {
+    /// The configured `stall_timeout` (seconds): never more than this.
+    var ceiling: Int
+    var floor = 3
+    var window = 256
+    var minimumSamples = 20
+
+    private struct Samples {
+        var durations: [Double] = []
+        var next = 0
+        var sinceEstimate = 0
+        var estimate: Int?
+    }
+
+    private var samples: [String: Samples] = [:]
+
+    init(ceiling: Int) {
+        self.ceiling = max(1, ceiling)
+    }
+
+    /// Records how long an answered attempt of `purpose` took.
+    mutating func record(purpose: String, seconds: Double) {
+        var s = samples[purpose] ?? Samples()
+        if s.durations.count < window {
+            s.durations.append(seconds)
+        } else {
+            s.durations[s.next] = seconds
+            s.next = (s.next + 1) % window
+        }
+        s.sinceEstimate += 1
+        if s.durations.count >= minimumSamples, s.estimate == nil || s.sinceEstimate >= 16 {
+            let sorted = s.durations.sorted()
+            let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+            s.estimate = Int((4 * p99).rounded(.up))
+            s.sinceEstimate = 0
+        }
+        samples[purpose] = s
+    }
+
+    /// Seconds without a byte after which an attempt of `purpose` is cut, when `stalls` earlier
+    /// attempts of the same request were cut already.
+    func seconds(purpose: String, stalls: Int) -> Int {
+        guard let learned = samples[purpose]?.estimate else { return ceiling }
+        let base = max(floor, learned)
+        let scaled = base << min(max(0, stalls), 16)
+        return min(ceiling, scaled)
+    }
+}
