@@ -40,7 +40,7 @@ final class RequestCounter: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized) struct GenerationRunnerTests {
+@Suite(.serialized, .removesTemporaryDirectories) struct GenerationRunnerTests {
     static let validSet = PreferenceSetParserTests.list
 
     /// A workspace over a new store holding `count` instructions.

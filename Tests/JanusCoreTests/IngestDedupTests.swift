@@ -3,7 +3,7 @@ import Testing
 @testable import JanusCore
 
 /// Near-dedup, the filter's fast pre-check, the fast normalisation paths, sampling and reruns.
-@Suite struct IngestDedupTests {
+@Suite(.removesTemporaryDirectories) struct IngestDedupTests {
     /// Seeded random "words" for texts that share nothing by chance.
     struct Words {
         var generator: SeededGenerator

@@ -4,7 +4,7 @@ import Testing
 
 /// The promise the tool makes: kill it at any moment, start it again, and the result is the one
 /// an uninterrupted run gives, with nothing paid for twice but what was in flight at the kill.
-@Suite(.tags(.endToEnd), .serialized) struct ResumeAfterKillTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories, .needsPython3) struct ResumeAfterKillTests {
     static let concurrency = 8
 
     func buildArguments(_ server: TestChatServer, db: String, out: String) -> [String] {
