@@ -48,7 +48,9 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+        // A blocking sleep, not Task.sleep: while other suites' tests wait on their processes and
+        // hold the cooperative pool's threads, an awaited wake-up can come after the build ended.
+        usleep(useconds_t(delay * 1e6))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
