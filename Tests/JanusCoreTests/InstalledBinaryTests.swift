@@ -99,6 +99,9 @@ import Testing
         // On Linux the release build links the Swift runtime in, so the toolchain's copy is
         // hidden too: the installed file must run on a machine without Swift.
         let runtime = try #require(Requirements.swiftRuntimeFolder, "cannot tell where the Swift runtime was loaded from")
+        try #require(
+            try Data(contentsOf: binary).range(of: Data("libswiftCore.so".utf8)) == nil,
+            "the release binary loads the toolchain's Swift runtime (a build without --static-swift-stdlib, as bench/run.sh makes): run `make release`")
         let hidden = Requirements.hiding([TestPaths.packageRoot, runtime])
         // The wrapper really hides them: both folders are empty inside.
         for folder in [TestPaths.packageRoot, runtime] {
