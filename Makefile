@@ -10,8 +10,12 @@ APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config
 TEST_APT_PACKAGES := python3-venv chromium nginx openssl
 VENV := .venv
 BIN := .build/debug/janus-data
+# make install PREFIX=... DESTDIR=...: the one release binary, which carries its seeds and
+# prompt templates inside itself (nothing else is installed).
+PREFIX ?= /usr/local
+RELEASE_BIN := .build/release/janus-data
 
-.PHONY: setup setup-test build test demo bench soak sanitize fuzz clean
+.PHONY: setup setup-test build release install test demo bench soak sanitize fuzz clean
 
 # Installs what building the binary needs; quiet and quick when everything is there.
 setup:
@@ -38,7 +42,25 @@ apt-install:
 build: setup
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-test: build setup-test
+# On Linux the release build links the Swift runtime and Foundation in, so the installed file
+# needs no Swift toolchain, only the system's libcurl, sqlite3 and zlib.
+RELEASE_FLAGS := -c release $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib)
+
+release: setup
+	$(SWIFT) build $(RELEASE_FLAGS) --product janus-data $(SWIFT_FLAGS)
+	@touch $(RELEASE_BIN)
+
+# Built only when a source is newer (make release touches it: a relink may keep the old time).
+$(RELEASE_BIN): Package.swift $(shell find Sources Plugins seeds prompts -type f 2>/dev/null)
+	@$(MAKE) --no-print-directory release
+
+install: $(RELEASE_BIN)
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0755 $(RELEASE_BIN) "$(DESTDIR)$(PREFIX)/bin/janus-data"
+
+# The release build first: InstalledBinaryTests runs `make install` into a temporary prefix,
+# which then has nothing to build (a nested swift build would wait on this run's lock of .build).
+test: build release setup-test
 	$(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
 
 # Runs the whole pipeline on the bundled sample with the offline provider; exports to ./out,

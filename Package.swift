@@ -44,8 +44,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/seeds"), .copy("Resources/prompts")],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // seeds/ and prompts/ at the top of the repository, compiled in as Swift source, so
+            // the one installed binary needs no resource bundle beside it.
+            plugins: ["EmbedFiles"]
+        ),
+        .plugin(
+            name: "EmbedFiles",
+            capability: .buildTool()
         ),
         .executableTarget(
             name: "janus-data",

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import JanusCore
 
-@Suite struct CheckpointStoreTests {
+@Suite(.removesTemporaryDirectories) struct CheckpointStoreTests {
     func instruction(_ text: String, source: String = "dsp") -> StoredInstruction {
         StoredInstruction(
             id: TextNormalizer.instructionID(text), position: 0, text: text, mainSource: "m", originalSource: "-",

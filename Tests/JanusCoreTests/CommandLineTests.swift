@@ -3,7 +3,7 @@ import Testing
 @testable import JanusCore
 
 /// Runs the built binary, as a user would.
-@Suite(.tags(.endToEnd), .serialized) struct CommandLineTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct CommandLineTests {
     func lineCount(_ url: URL) throws -> Int {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count
     }
@@ -34,14 +34,6 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("out/sft/manifest.json"), encoding: .utf8) == manifest)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted() == firstExport)
 
-        // Users load these with Hugging Face datasets; so does this test.
-        let loaded = try runPythonScript("check_exports.py", ["out"], in: dir)
-        #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
-        #expect(loaded.stdout.hasPrefix("OK: 1281 rows"), "\(loaded.stdout)")
-        let pairs = try runPythonScript("read_preference_pairs.py", ["out"], in: dir)
-        #expect(pairs.status == 0, "\(pairs.stdout)\(pairs.stderr)")
-        #expect(pairs.stdout.hasPrefix("OK: 366 preference pairs"), "\(pairs.stdout)")
-
         let status = try runJanus(["status", "--db", "j.db", "--json"], in: dir)
         #expect(status.status == 0)
         let stages = try JSONParser.parse(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["stages"]
@@ -51,6 +43,21 @@ import Testing
             #expect(parts.reduce(0, +) == s?["total"]?.intValue)
             #expect(s?["done"]?.intValue == 549)
         }
+    }
+
+    @Test(.needsDatasets) func sampleExportsLoadWithDatasets() throws {
+        // Users load these with Hugging Face datasets; so does this test.
+        let dir = try TestPaths.temporaryDirectory()
+        let build = try runJanus(
+            ["build", "--config", TestPaths.sample.appendingPathComponent("janus.yaml").path, "--provider", "offline", "--db", "j.db", "--out", "out"],
+            in: dir)
+        #expect(build.status == 0, "\(build.stderr)")
+        let loaded = try runPythonScript("check_exports.py", ["out"], in: dir)
+        #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
+        #expect(loaded.stdout.hasPrefix("OK: 1281 rows"), "\(loaded.stdout)")
+        let pairs = try runPythonScript("read_preference_pairs.py", ["out"], in: dir)
+        #expect(pairs.status == 0, "\(pairs.stdout)\(pairs.stderr)")
+        #expect(pairs.stdout.hasPrefix("OK: 366 preference pairs"), "\(pairs.stdout)")
     }
 
     @Test func statusCountsAddUpPartWayThrough() throws {
@@ -113,7 +120,7 @@ import Testing
         #expect(summary["stages"]?["respond"]?["done"]?.intValue == 549)
     }
 
-    @Test func readOnlyDirectoryIsAClearError() throws {
+    @Test(.needsRootAndChattr) func readOnlyDirectoryIsAClearError() throws {
         // Root ignores permission bits, so the directory is made immutable instead. It lives in
         // the package's build folder: chattr needs a file system like ext4, which /tmp may not be.
         let dir = TestPaths.packageRoot.appendingPathComponent(".build/readonly-test-\(UUID().uuidString)")

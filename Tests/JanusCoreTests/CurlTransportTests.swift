@@ -4,7 +4,7 @@ import Testing
 @testable import JanusCore
 
 /// The transport on its own: many transfers at once, headers, shutdown.
-@Suite struct CurlTransportTests {
+@Suite(.needsPython3) struct CurlTransportTests {
     @Test(arguments: [TransferDriverKind.epoll, .poll])
     func manyConcurrentTransfersAllComplete(driver: TransferDriverKind) async throws {
         let server = try await TestChatServer.start(["--latency", "0.05"])

@@ -4,7 +4,7 @@ import Testing
 
 /// Exports a small fixed store and compares every file with the committed reference under
 /// Fixtures/golden. Re-record after an intended change with JANUS_RECORD_GOLDEN=1.
-@Suite(.serialized) struct ExportGoldenTests {
+@Suite(.serialized, .removesTemporaryDirectories) struct ExportGoldenTests {
     static let golden = TestPaths.packageRoot.appendingPathComponent("Tests/JanusCoreTests/Fixtures/golden")
 
     /// Four instructions: two complete, one with a quarantined variant, one not yet responded.
@@ -73,7 +73,7 @@ import Testing
 
     /// DPO/ORPO read as axolotl's orpo.chat_template and TRL's conversational preference format
     /// read them: the answers they train on must be the responses, and differ.
-    @Test func preferencePairsReadAsTrainersReadThem() throws {
+    @Test(.needsDatasets) func preferencePairsReadAsTrainersReadThem() throws {
         let dir = try TestPaths.temporaryDirectory()
         let workspace = try Self.fixedWorkspace(in: dir)
         var settings = ExportSettings()
@@ -123,6 +123,14 @@ import Testing
             #expect(unzipped.status == 0)
             #expect(Data(unzipped.stdout.utf8) == plain, "\(format.rawValue)")
         }
+    }
+
+    @Test(.needsDatasets) func gzipShardsLoadWithDatasets() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        var settings = ExportSettings()
+        settings.out = dir.appendingPathComponent("gz").path
+        settings.gzip = true
+        _ = try Self.fixedWorkspace(in: dir).export(formats: ExportFormat.allCases, settings: settings)
         let loaded = try runPythonScript("check_exports.py", ["gz"], in: dir)
         #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
     }

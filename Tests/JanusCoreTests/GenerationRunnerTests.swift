@@ -40,7 +40,7 @@ final class RequestCounter: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized) struct GenerationRunnerTests {
+@Suite(.serialized, .removesTemporaryDirectories) struct GenerationRunnerTests {
     static let validSet = PreferenceSetParserTests.list
 
     /// A workspace over a new store holding `count` instructions.
@@ -152,7 +152,7 @@ final class RequestCounter: @unchecked Sendable {
         _ = try await run(first, FakeClient { request throws(ChatError) in Self.validAnswer(request) })
         let dir = try TestPaths.temporaryDirectory()
         for name in ["expand", "systems", "respond"] {
-            var text = try String(contentsOf: try Resources.directory("prompts").appendingPathComponent("\(name).txt"), encoding: .utf8)
+            var text = try #require(BuiltInFiles.text("prompts/\(name).txt"))
             if name == "systems" { text += "\nKeep it warm.\n" }
             try text.write(to: dir.appendingPathComponent("\(name).txt"), atomically: true, encoding: .utf8)
         }

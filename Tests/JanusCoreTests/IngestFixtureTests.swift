@@ -3,7 +3,7 @@ import Testing
 @testable import JanusCore
 
 /// Ingest on the small fixtures in each preset's schema (Fixtures/ingest), plain and gzipped.
-@Suite struct IngestFixtureTests {
+@Suite(.removesTemporaryDirectories) struct IngestFixtureTests {
     static let directory = TestPaths.packageRoot.appendingPathComponent("Tests/JanusCoreTests/Fixtures/ingest")
     static let files = [("nectar", "nectar.jsonl"), ("openhermes", "openhermes.jsonl"), ("ultrafeedback", "ultrafeedback.jsonl"),
                         ("arena", "arena.json"), ("dsp", "dsp.csv")]

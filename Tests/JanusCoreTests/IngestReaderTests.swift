@@ -3,7 +3,7 @@ import Testing
 @testable import JanusCore
 
 /// Streaming readers: JSONL, JSON arrays and CSV, plain and gzip; bad records and line numbers.
-@Suite struct IngestReaderTests {
+@Suite(.removesTemporaryDirectories) struct IngestReaderTests {
     func records(_ name: String, _ content: String, gzip: Bool = false, maxLineBytes: Int = 1 << 20) throws -> [RawRecord] {
         let dir = try TestPaths.temporaryDirectory()
         let url = dir.appendingPathComponent(gzip ? name + ".gz" : name)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import JanusCore
 
-@Suite struct IngestTests {
+@Suite(.removesTemporaryDirectories) struct IngestTests {
     static let sampleSources = ["nectar=nectar.jsonl", "ultrafeedback=ultrafeedback.jsonl", "arena=arena.json", "dsp=dsp.csv", "openhermes=openhermes.jsonl"]
         .map { spec -> SourceSpec in
             let s = try? SourceSpec.parse(spec)

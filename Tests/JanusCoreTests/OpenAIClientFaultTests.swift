@@ -4,7 +4,7 @@ import Testing
 @testable import JanusCore
 
 /// Each fault class the server can produce, against the real libcurl client.
-@Suite struct OpenAIClientFaultTests {
+@Suite(.needsPython3) struct OpenAIClientFaultTests {
     static let recoverable: [(fault: String, outcome: String)] = [
         ("429", "rate_limited"), ("500", "server_error"), ("reset", "connection_error"), ("truncate", "truncated"),
         ("hang", "timeout"), ("length", "length"), ("empty", "empty_content"), ("invalid", "invalid_body"),

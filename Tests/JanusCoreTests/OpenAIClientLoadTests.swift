@@ -4,7 +4,7 @@ import Testing
 @testable import JanusCore
 
 /// Many requests with every fault class mixed in: the accounting must add up.
-@Suite struct OpenAIClientLoadTests {
+@Suite(.needsPython3) struct OpenAIClientLoadTests {
     @Test func mixedFaultRunAddsUp() async throws {
         let rates = "429=0.04,500=0.04,reset=0.03,truncate=0.03,length=0.03,empty=0.02,no_usage=0.05,invalid=0.02,hang=0.01"
         let server = try await TestChatServer.start(["--rates", rates, "--retry-after-ms", "10", "--seed", "7"])
@@ -57,7 +57,7 @@ import Testing
 }
 
 /// The rpm budget end to end: recorded start times, never wall-clock assertions.
-@Suite struct OpenAIClientRateTests {
+@Suite(.needsPython3) struct OpenAIClientRateTests {
     @Test func requestsPerMinuteSpacesStarts() async throws {
         let server = try await TestChatServer.start()
         let recorder = CollectingRecorder()

@@ -4,7 +4,7 @@ import Testing
 @testable import JanusCore
 
 /// The real libcurl client against the fake server: the plain paths.
-@Suite struct OpenAIClientTests {
+@Suite(.needsPython3) struct OpenAIClientTests {
     @Test func answersRecordsOneAttemptAndSendsTheKey() async throws {
         let server = try await TestChatServer.start()
         let recorder = CollectingRecorder()

@@ -4,7 +4,7 @@ import Testing
 
 /// The promise the tool makes: kill it at any moment, start it again, and the result is the one
 /// an uninterrupted run gives, with nothing paid for twice but what was in flight at the kill.
-@Suite(.tags(.endToEnd), .serialized) struct ResumeAfterKillTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories, .needsPython3) struct ResumeAfterKillTests {
     static let concurrency = 8
 
     func buildArguments(_ server: TestChatServer, db: String, out: String) -> [String] {
@@ -48,7 +48,9 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+        // A blocking sleep, not Task.sleep: while other suites' tests wait on their processes and
+        // hold the cooperative pool's threads, an awaited wake-up can come after the build ended.
+        usleep(useconds_t(delay * 1e6))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)

@@ -31,7 +31,7 @@ import Testing
         return (0..<count).map { _ in (text(), text()) }
     }
 
-    @Test func scoresMatchTheRougeScorePackage() throws {
+    @Test(.needsDatasets) func scoresMatchTheRougeScorePackage() throws {
         let pairs = Self.fixed + Self.random(400)
         let dir = try TestPaths.temporaryDirectory()
         let file = dir.appendingPathComponent("pairs.json")

@@ -2,11 +2,39 @@ import Foundation
 import Testing
 @testable import JanusCore
 
-@Suite struct SeedLibraryTests {
+@Suite(.removesTemporaryDirectories) struct SeedLibraryTests {
     let seeds: SeedLibrary
 
     init() throws {
         seeds = try SeedLibrary.load()
+    }
+
+    @Test func builtInFilesAreTheRepositoryFoldersByteForByte() throws {
+        var onDisk: [String] = []
+        for folder in ["seeds", "prompts"] {
+            let dir = TestPaths.packageRoot.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !name.hasPrefix(".") {
+                onDisk.append("\(folder)/\(name)")
+                let file = try Data(contentsOf: dir.appendingPathComponent(name))
+                #expect(BuiltInFiles.data("\(folder)/\(name)") == file, "\(folder)/\(name)")
+            }
+        }
+        #expect(BuiltInFiles.paths == onDisk.sorted())
+        #expect(onDisk.count == 6)
+    }
+
+    @Test func aSeedsFolderOverridesTheBuiltInSeeds() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        for name in ["taxonomy.json", "preference_sets.json"] {
+            try Data((BuiltInFiles.text("seeds/\(name)") ?? "").utf8).write(to: dir.appendingPathComponent(name))
+        }
+        let messages = seeds.systemMessages.prefix(3).map { JSONValue.string("Edited. " + $0) }
+        try Data(JSONValue.array(Array(messages)).serialized().utf8).write(to: dir.appendingPathComponent("system_messages.json"))
+        let edited = try SeedLibrary.load(directory: dir)
+        #expect(edited.systemMessages.count == 3 && edited.systemMessages.allSatisfy { $0.hasPrefix("Edited. ") })
+        #expect(edited.taxonomy == seeds.taxonomy)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("taxonomy.json"))
+        #expect(throws: SeedError.self) { try SeedLibrary.load(directory: dir) }
     }
 
     @Test func taxonomyHasThePapersCounts() {

@@ -25,10 +25,16 @@ enum TestPaths {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("janus-data")
     }
 
-    /// A new empty directory.
+    /// A new empty directory, removed when the test ends (its suite is marked
+    /// `.removesTemporaryDirectories`; a test outside such a suite is an issue).
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("janus-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        guard let directories = TemporaryDirectories.current else {
+            Issue.record("\(url.path) would outlive the test: mark its suite .removesTemporaryDirectories")
+            return url
+        }
+        directories.add(url)
         return url
     }
 }

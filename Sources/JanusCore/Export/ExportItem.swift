@@ -51,7 +51,7 @@ public struct RecordBuilder: Sendable {
     func smallVariant(_ item: ExportItem) -> ExportItem.Variant? {
         guard !item.variants.isEmpty else { return nil }
         var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "sft-small", item.instruction.id)
-        return item.variants[Int.random(in: 0..<item.variants.count, using: &rng)]
+        return rng.element(of: item.variants)
     }
 
     /// The seeded (chosen, rejected) pair of an instruction whose variants are all complete.

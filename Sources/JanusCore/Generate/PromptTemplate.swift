@@ -84,14 +84,13 @@ public struct PromptTemplate: Sendable, Hashable {
         return out
     }
 
-    /// Loads `<name>.txt` from `directory`, or the shipped template.
+    /// Loads `<name>.txt` from `directory`, or the one built into janus-data (the repository's `prompts/`).
     public static func load(_ name: String, directory: URL? = nil) throws -> PromptTemplate {
-        let dir = try directory ?? Resources.directory("prompts")
-        let url = dir.appendingPathComponent("\(name).txt")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw TemplateError(file: url.path, message: "cannot read the template")
+        let (source, data) = BuiltInFiles.read("\(name).txt", folder: "prompts", directory: directory)
+        guard let data else {
+            throw TemplateError(file: source, message: "cannot read the template")
         }
-        return try PromptTemplate(name: name, source: url.path, text: String(decoding: data, as: UTF8.self))
+        return try PromptTemplate(name: name, source: source, text: String(decoding: data, as: UTF8.self))
     }
 
     /// The messages with every placeholder filled in.

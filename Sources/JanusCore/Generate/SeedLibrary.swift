@@ -41,51 +41,51 @@ public struct SeedLibrary: Sendable, Hashable {
     public var preferenceSets: [PreferenceSet]
     public var systemMessages: [String]
 
-    /// Loads the seeds from `directory`, or from the ones shipped with janus-data.
+    /// Loads the seeds from `directory`, or the ones built into janus-data (the repository's `seeds/`).
     public static func load(directory: URL? = nil) throws -> SeedLibrary {
-        let dir = try directory ?? Resources.directory("seeds")
-        let taxonomy = try loadTaxonomy(dir.appendingPathComponent("taxonomy.json"))
-        let setsURL = dir.appendingPathComponent("preference_sets.json")
-        guard let sets = try readJSON(setsURL).arrayValue else {
-            throw SeedError(file: setsURL.path, message: "expected a JSON list of preference sets")
+        let taxonomy = try loadTaxonomy(readJSON("taxonomy.json", directory: directory))
+        let (setsSource, setsJSON) = try readJSON("preference_sets.json", directory: directory)
+        guard let sets = setsJSON.arrayValue else {
+            throw SeedError(file: setsSource, message: "expected a JSON list of preference sets")
         }
         var preferenceSets: [PreferenceSet] = []
         for (i, set) in sets.enumerated() {
             do {
                 preferenceSets.append(try PreferenceSetParser.parse(set.serialized()))
             } catch {
-                throw SeedError(file: setsURL.path, message: "set \(i + 1): \(error.message)")
+                throw SeedError(file: setsSource, message: "set \(i + 1): \(error.message)")
             }
         }
-        let messagesURL = dir.appendingPathComponent("system_messages.json")
-        guard let messages = try readJSON(messagesURL).arrayValue?.compactMap(\.stringValue), !messages.isEmpty else {
-            throw SeedError(file: messagesURL.path, message: "expected a JSON list of strings")
+        let (messagesSource, messagesJSON) = try readJSON("system_messages.json", directory: directory)
+        guard let messages = messagesJSON.arrayValue?.compactMap(\.stringValue), !messages.isEmpty else {
+            throw SeedError(file: messagesSource, message: "expected a JSON list of strings")
         }
-        guard !preferenceSets.isEmpty else { throw SeedError(file: setsURL.path, message: "no preference sets") }
+        guard !preferenceSets.isEmpty else { throw SeedError(file: setsSource, message: "no preference sets") }
         return SeedLibrary(taxonomy: taxonomy, preferenceSets: preferenceSets, systemMessages: messages)
     }
 
-    static func readJSON(_ url: URL) throws -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SeedError(file: url.path, message: "cannot read the file")
+    /// A seed file's JSON, with the path (or built-in label) that names it in errors.
+    static func readJSON(_ name: String, directory: URL?) throws -> (source: String, json: JSONValue) {
+        let (source, data) = BuiltInFiles.read(name, folder: "seeds", directory: directory)
+        guard let data else {
+            throw SeedError(file: source, message: "cannot read the file")
         }
         do {
-            return try JSONParser.parse(data)
+            return (source, try JSONParser.parse(data))
         } catch {
-            throw SeedError(file: url.path, message: error.description)
+            throw SeedError(file: source, message: error.description)
         }
     }
 
-    static func loadTaxonomy(_ url: URL) throws -> Taxonomy {
-        let root = try readJSON(url)
-        guard let dims = root["dimensions"]?.arrayValue else {
-            throw SeedError(file: url.path, message: "expected {\"dimensions\": [...]}")
+    static func loadTaxonomy(_ file: (source: String, json: JSONValue)) throws -> Taxonomy {
+        guard let dims = file.json["dimensions"]?.arrayValue else {
+            throw SeedError(file: file.source, message: "expected {\"dimensions\": [...]}")
         }
         var out: [(Dimension, [Subdimension])] = []
         for dim in dims {
             guard let name = dim["name"]?.stringValue, let dimension = Dimension(rawValue: name),
                 let subs = dim["subdimensions"]?.arrayValue
-            else { throw SeedError(file: url.path, message: "a dimension lacks a known `name` or `subdimensions`") }
+            else { throw SeedError(file: file.source, message: "a dimension lacks a known `name` or `subdimensions`") }
             let subdimensions = subs.map { sub in
                 Subdimension(
                     name: sub["name"]?.stringValue ?? "", title: sub["title"]?.stringValue ?? "",
@@ -94,15 +94,5 @@ public struct SeedLibrary: Sendable, Hashable {
             out.append((dimension, subdimensions))
         }
         return Taxonomy(dimensions: out)
-    }
-}
-
-/// Files shipped inside janus-data (seeds, prompt templates).
-public enum Resources {
-    public static func directory(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil) else {
-            throw SeedError(file: name, message: "the resource folder is missing from this janus-data build")
-        }
-        return url
     }
 }

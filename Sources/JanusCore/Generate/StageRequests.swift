@@ -87,7 +87,7 @@ public struct StageRequests: Sendable {
     /// Which seed preference set an (instruction, variant) is shown.
     public func seedSetIndex(instructionID: String, variant: Int) -> Int {
         var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed), "expand", instructionID, String(variant))
-        return Int.random(in: 0..<seeds.preferenceSets.count, using: &rng)
+        return rng.below(seeds.preferenceSets.count)
     }
 
     /// Which three example system messages an (instruction, variant) is shown.

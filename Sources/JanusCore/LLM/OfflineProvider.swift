@@ -51,15 +51,15 @@ public struct OfflineProvider: ChatClient {
         let subject = topic.isEmpty ? "the request" : topic.joined(separator: ", ")
         let set = PreferenceSet(preferences: Dimension.allCases.map { dimension in
             let subs = taxonomy.subdimensions(of: dimension)
-            let sub = subs.isEmpty ? Subdimension(name: "general", title: "General", preferences: ["balanced"]) : subs[Int.random(in: 0..<subs.count, using: &rng)]
-            let keyword = sub.preferences.isEmpty ? sub.name : sub.preferences[Int.random(in: 0..<sub.preferences.count, using: &rng)]
+            let sub = subs.isEmpty ? Subdimension(name: "general", title: "General", preferences: ["balanced"]) : rng.element(of: subs)
+            let keyword = sub.preferences.isEmpty ? sub.name : rng.element(of: sub.preferences)
             let preference = keyword.lowercased()
             return Preference(
                 dimension: dimension, subdimension: sub.name, preference: preference,
                 description: "The user wants a response on \(subject) that is \(preference), with attention to \(sub.title.lowercased()); this keeps the answer useful to them.")
         })
         let list = set.json.serialized()
-        switch Int.random(in: 0..<3, using: &rng) {
+        switch rng.below(3) {
         case 0: return list
         case 1: return "{\"preference_set\": \(list)}"
         default: return "Here is the preference set:\n```json\n\(list)\n```"
@@ -74,7 +74,7 @@ public struct OfflineProvider: ChatClient {
             return parts[2][..<colon].trimmingCharacters(in: .whitespaces)
         }
         let roles = ["guide", "mentor", "advisor", "tutor", "companion", "consultant"]
-        let role = roles[Int.random(in: 0..<roles.count, using: &rng)]
+        let role = rng.element(of: roles)
         let traitText = traits.isEmpty ? "clear, careful and helpful" : traits.joined(separator: ", ")
         return """
             You are a thoughtful \(role) whose answers are shaped by four commitments: \(traitText). \
@@ -90,7 +90,7 @@ public struct OfflineProvider: ChatClient {
         let topic = topicWords(prompt, count: 4)
         let subject = topic.isEmpty ? "your question" : topic.joined(separator: ", ")
         let openings = ["Here is a careful answer.", "Let us work through this together.", "A short overview first, then the details."]
-        let opening = openings[Int.random(in: 0..<openings.count, using: &rng)]
+        let opening = rng.element(of: openings)
         let stance = system.split(separator: ".").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         return """
             \(opening) This answer is about \(subject).
