@@ -20,6 +20,17 @@ import Testing
         }.joined(separator: "\n") + "\n"
     }
 
+    /// `runJanus` on a Dispatch thread: the build takes many seconds, and blocking one of the
+    /// few threads of the cooperative pool for that long delays every other test's tasks
+    /// (one of them times a SIGKILL with `Task.sleep`).
+    func runOffThePool(_ arguments: [String], in directory: URL, environment: [String: String]) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runJanus(arguments, in: directory, environment: environment) })
+            }
+        }
+    }
+
     @Test func noisyServerRunEndsWithEveryItemDone() async throws {
         let server = try await TestChatServer.start([
             "--content", "janus", "--latency", "0.05", "--rates", Self.transportFaults, "--retry-after", "1",
@@ -27,7 +38,7 @@ import Testing
         ])
         let dir = try TestPaths.temporaryDirectory()
         try Self.instructions(120).write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
-        let result = try runJanus(
+        let result = try await runOffThePool(
             [
                 "build", "--db", "j.db", "--out", "out", "--provider", "openai", "--base-url", server.baseURL,
                 "--model", "test-model", "--api-key-env", ClientFixture.keyEnv, "--concurrency", "100",
