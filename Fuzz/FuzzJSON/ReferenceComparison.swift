@@ -1,7 +1,7 @@
 // Compares `JSONParser.parse(bytes:)` with Foundation's `JSONSerialization` on the same bytes:
 // both accept or both reject, and what both accept has the same value. Where the two differ on
-// purpose (listed in `check`), the input is first brought to a form both read the same way, and
-// the comparison runs on that.
+// purpose (see `check` and `compareRewritten`), the input is first brought to a form both read
+// the same way, and the comparison runs on that.
 @testable import JanusCore
 import Foundation
 
