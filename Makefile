@@ -85,13 +85,15 @@ soak: setup
 # Known false positives outside our code are suppressed in Tests/sanitizers/ (see RELIABILITY.md).
 sanitize: setup-test
 	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/tsan.supp $$TSAN_OPTIONS" \
-		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan $(SWIFT_FLAGS)
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp $$LSAN_OPTIONS" \
-		$(SWIFT) test --sanitize=address --scratch-path .build-asan
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan $(SWIFT_FLAGS)
 
 # libFuzzer targets (Fuzz/, a package of its own that depends on this one by path), each run
 # for FUZZ_SECONDS from the seeds in Fuzz/corpus/<target>/. New inputs go to
 # Fuzz/.build/fuzz-corpus/<target>/, crashing ones to Fuzz/.build/fuzz-artifacts/<target>/.
+# Swift's own crash backtracer is off so that a failed check prints its message and libFuzzer's
+# report, not a second report from AddressSanitizer about the backtracer reading the stack.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= FuzzJSON FuzzCSV FuzzPreferenceSet FuzzResponseDecoder
 FUZZ_BUILD_FLAGS := -Xswiftc -sanitize=fuzzer,address
@@ -101,7 +103,7 @@ fuzz: setup
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p Fuzz/.build/fuzz-corpus/$$t Fuzz/.build/fuzz-artifacts/$$t; \
 		echo "== $$t for $(FUZZ_SECONDS)s"; \
-		Fuzz/.build/debug/$$t Fuzz/.build/fuzz-corpus/$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+		SWIFT_BACKTRACE=enable=no Fuzz/.build/debug/$$t Fuzz/.build/fuzz-corpus/$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=10 -print_final_stats=1 -artifact_prefix=Fuzz/.build/fuzz-artifacts/$$t/ || exit 1; \
 	done
 

@@ -1,6 +1,7 @@
-// Fuzzes `JSONParser.parse(bytes:)` against `parse(bytes:keeping:)`: both must accept and
-// reject the same inputs (with the same error), and what `keeping` keeps must equal the
-// corresponding pairs of the full parse.
+// Fuzzes `JSONParser.parse(bytes:)` against Foundation's `JSONSerialization` (same acceptance,
+// same values: ReferenceComparison.swift) and against `parse(bytes:keeping:)`: both entry points
+// must accept and reject the same inputs (with the same error), and what `keeping` keeps must
+// equal the corresponding pairs of the full parse.
 @testable import JanusCore
 import Foundation
 import FuzzDriver
@@ -27,6 +28,7 @@ func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     case (.failure(let error), .success):
         preconditionFailure("parse rejected (\(error)), parse(keeping:) accepted")
     }
+    ReferenceComparison.check(Array(bytes))
     return 0
 }
 

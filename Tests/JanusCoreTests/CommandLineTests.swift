@@ -103,23 +103,6 @@ import Testing
         withExtendedLifetime(held) {}
     }
 
-    @Test func fullDiskIsAClearErrorAndTheStoreSurvives() throws {
-        let dir = try TestPaths.temporaryDirectory()
-        #expect(try runJanus(["ingest", "--db", "j.db", "--config", TestPaths.sample.appendingPathComponent("janus.yaml").path], in: dir).status == 0)
-        // The file-size limit stands in for a full disk: writes past 400 KiB fail with EFBIG.
-        let script = "trap '' XFSZ; ulimit -f 400; exec \"$0\" build --db j.db --provider offline --no-export"
-        let full = try runProgram("/bin/bash", ["-c", script, TestPaths.binary.path], in: dir)
-        #expect(full.status == 1, "\(full.stderr)")
-        #expect(full.stderr.contains("error: cannot write to the store"), "\(full.stderr)")
-        #expect(full.stderr.contains("free some space and run again"))
-        let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
-        #expect(try store.integrityCheck() == "ok")
-        let resumed = try runJanus(["build", "--db", "j.db", "--provider", "offline", "--no-export", "--json"], in: dir)
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        let summary = try JSONParser.parse(resumed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        #expect(summary["stages"]?["respond"]?["done"]?.intValue == 549)
-    }
-
     @Test(.needsRootAndChattr) func readOnlyDirectoryIsAClearError() throws {
         // Root ignores permission bits, so the directory is made immutable instead. It lives in
         // the package's build folder: chattr needs a file system like ext4, which /tmp may not be.

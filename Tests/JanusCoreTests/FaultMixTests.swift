@@ -5,7 +5,7 @@ import Testing
 
 /// A build against a server that fails at random (not because it is loaded): every item ends
 /// done in one run, and the store's attempt log holds every failed try.
-@Suite(.tags(.endToEnd), .serialized) struct FaultMixTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct FaultMixTests {
     /// The mix of issue 13: 429s with Retry-After 1 s, 500s, resets, cut bodies, 15 s hangs,
     /// finish_reason length; fenced and broken JSON preference sets.
     static let transportFaults = "429=0.10,500=0.05,reset=0.02,truncate=0.01,hang=0.003,length=0.01"

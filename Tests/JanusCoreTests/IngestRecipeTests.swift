@@ -4,7 +4,7 @@ import Testing
 
 /// The paper's ingest order (sample, then filter; no near-dedup) against the clean one (filter,
 /// near-dedup, then sample), on fixtures where the two give different counts.
-@Suite struct IngestRecipeTests {
+@Suite(.removesTemporaryDirectories) struct IngestRecipeTests {
     static let directory = TestPaths.packageRoot.appendingPathComponent("Tests/JanusCoreTests/Fixtures/ingest/recipes")
     static let sources = [("dsp", "dsp.csv"), ("openhermes", "openhermes.jsonl")].map {
         SourceSpec(preset: $0.0, path: directory.appendingPathComponent($0.1).path)

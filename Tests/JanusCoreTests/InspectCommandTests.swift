@@ -5,7 +5,7 @@ import Testing
 /// `show` and `failures` on a store built against the test server with bad answers: a first
 /// request answered 500 with no retry (a failed item) and half-cut preference-set JSON by the
 /// body's hash (refused, re-asked, some three times over: quarantined).
-@Suite(.tags(.endToEnd), .serialized) struct InspectCommandTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct InspectCommandTests {
     static let instructions = 8
 
     /// Builds the store in a new directory; returns it with the counts `status --json` gives.

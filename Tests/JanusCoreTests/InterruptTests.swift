@@ -5,7 +5,7 @@ import Testing
 /// Ctrl-C during a build: sending stops, the requests in flight land and are stored, the tool
 /// says what it stored and that a rerun continues, and exits 130; the rerun finishes the job
 /// with nothing asked twice.
-@Suite(.tags(.endToEnd), .serialized) struct InterruptTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct InterruptTests {
     func buildArguments(_ server: TestChatServer, db: String, out: String) -> [String] {
         [
             "build", "--db", db, "--out", out, "--provider", "openai", "--base-url", server.baseURL, "--model", "test-model",

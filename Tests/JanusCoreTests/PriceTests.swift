@@ -4,7 +4,7 @@ import Testing
 
 /// One price lookup for the plan, the status, the run summary, the stored cost and max_cost:
 /// a dated model name is priced as the name it starts with; a model with no price is said so.
-@Suite(.tags(.endToEnd), .serialized) struct PriceTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct PriceTests {
     @Test func longestPrefixWins() {
         let prices = ModelPrice.defaults
         #expect(ModelPrice.lookup("gpt-4o-2024-08-06", in: prices) == prices["gpt-4o"])

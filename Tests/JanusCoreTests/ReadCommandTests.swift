@@ -4,7 +4,7 @@ import Testing
 
 /// The commands that only read (status, stats, plan, export), run as separate processes after a
 /// build, the way a script runs them: they describe what the build made, with nothing repeated.
-@Suite(.tags(.endToEnd), .serialized) struct ReadCommandTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct ReadCommandTests {
     static let instructions = 24
 
     /// A JSONL source of distinct instructions under `prompt`.

@@ -5,7 +5,7 @@ import Testing
 /// `report` on the sample, opened in a real browser: headless Chromium renders the page and
 /// takes a screenshot (Tests/python/check_report.py); the page must not be blank, must hold
 /// its charts and headings, and its figures must be those of `stats --json`.
-@Suite(.tags(.endToEnd), .serialized) struct ReportCommandTests {
+@Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct ReportCommandTests {
     static let headings = [
         "Instructions per source (Table 5)", "Subdimensions and preference keywords (Table 7)",
         "Diversity of preferences: ROUGE-L between descriptions (Figure 4)", "Lengths of system messages and responses",

@@ -48,12 +48,13 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // A blocking sleep, not Task.sleep: while other suites' tests wait on their processes and
-        // hold the cooperative pool's threads, an awaited wake-up can come after the build ended.
-        usleep(useconds_t(delay * 1e6))
+        // A blocking sleep, not Task.sleep: while other tests hold the cooperative pool's threads
+        // (2 on 2 cores) in blocking waits, a sleeping task can resume only after the child has
+        // finished the whole build, and the kill misses (seen under AddressSanitizer).
+        usleep(UInt32(delay * 1e6))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationReason == .uncaughtSignal, "exited with \(process.terminationStatus) before the kill at \(delay) s")
         let before = try await server.stats()["requests"]?.intValue ?? 0
 
         let resumed = try runJanus(buildArguments(server, db: "killed.db", out: "killed"), in: dir, environment: env)

@@ -3,7 +3,7 @@ import Testing
 @testable import JanusCore
 
 /// ROUGE-L as the paper computed it: the `rouge-score` package (Appendix B.1), compared with it.
-@Suite struct RougeTests {
+@Suite(.removesTemporaryDirectories) struct RougeTests {
     static let fixed: [(String, String)] = [
         ("Prefers concise, to-the-point answers.", "prefers CONCISE answers that get to the point"),
         ("Uses vivid imagery", "Uses vivid imagery"),

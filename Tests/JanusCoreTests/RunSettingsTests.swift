@@ -3,7 +3,7 @@ import Testing
 @testable import JanusCore
 
 /// What a store remembers of its runs, and how readers take settings from it.
-@Suite struct RunSettingsTests {
+@Suite(.removesTemporaryDirectories) struct RunSettingsTests {
     func config(db: String) -> JanusConfig {
         var config = JanusConfig()
         config.db = db

@@ -266,6 +266,9 @@ public struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let i = Int(text) { return .integer(i) }
         guard let d = Double(text) else { throw JSONParseError(message: "invalid number", offset: start) }
+        // Past the largest double (about 1.8e308) `Double` gives infinity, which JSON cannot
+        // write back: refuse it, as JSONSerialization does, rather than export it as null.
+        guard d.isFinite else { throw JSONParseError(message: "number out of range", offset: start) }
         return .number(d)
     }
 }

@@ -12,14 +12,17 @@ enum ParallelMap {
     static func start<T: Sendable, R: Sendable>(
         _ items: [T], chunk: Int = 32, _ transform: @escaping @Sendable (T) throws -> R
     ) -> PendingMap<R> {
-        let pending = PendingMap<R>(count: items.count)
+        let chunk = max(1, chunk)
         let chunks = (items.count + chunk - 1) / chunk
+        let pending = PendingMap<R>(chunks: chunks)
         pending.group.enter()
         DispatchQueue.global().async {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * chunk)..<min(items.count, (c + 1) * chunk) {
-                    pending.set(i, Result { try transform(items[i]) })
+                // Each worker builds its chunk in an array of its own and hands it over whole.
+                let results = items[(c * chunk)..<min(items.count, (c + 1) * chunk)].map { item in
+                    Result { try transform(item) }
                 }
+                pending.deliver(chunk: c, results)
             }
             pending.group.leave()
         }
@@ -27,23 +30,30 @@ enum ParallelMap {
     }
 }
 
-/// Results that worker threads fill, each at its own indices, read once all are done.
-final class PendingMap<R: Sendable>: @unchecked Sendable {
+/// Results that worker threads hand over one chunk at a time, read once all are in. A chunk
+/// crosses threads only through the lock: no two threads ever touch the same array.
+final class PendingMap<R: Sendable>: Sendable {
     let group = DispatchGroup()
-    private var slots: [Result<R, any Error>?]
+    private let chunks: Locked<[[Result<R, any Error>]?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(chunks count: Int) { chunks = Locked(Array(repeating: nil, count: count)) }
 
-    func set(_ index: Int, _ value: Result<R, any Error>) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = value }
+    func deliver(chunk index: Int, _ results: [Result<R, any Error>]) {
+        chunks.withLock { $0[index] = results }
     }
 
     /// Blocks until every result is in; rethrows the first error.
     func wait() throws -> [R] {
         group.wait()
-        return try slots.map { slot in
-            guard let slot else { throw CocoaError(.featureUnsupported) }
-            return try slot.get()
+        let delivered = chunks.withLock { slots in
+            defer { slots = [] }
+            return slots
         }
+        var values: [R] = []
+        for slot in delivered {
+            guard let slot else { throw CocoaError(.featureUnsupported) }
+            for result in slot { values.append(try result.get()) }
+        }
+        return values
     }
 }

@@ -61,6 +61,11 @@ extension Trait where Self == ConditionTrait {
             "needs the release build: `make test` makes it first (or `make release`)")
     }
 
+    /// Skips the test unless it runs as root (mounting a tmpfs).
+    static var needsRoot: Self {
+        .enabled(if: getuid() == 0, "needs root to mount a small tmpfs")
+    }
+
     /// Skips the test unless it runs as root with chattr.
     static var needsRootAndChattr: Self {
         .enabled(if: Requirements.canMakeImmutable, "needs root and /usr/bin/chattr to make a directory immutable")
