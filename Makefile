@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
 PYTHON ?= python3
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libsnappy-dev libzstd-dev pkg-config
 # What the tests add: a Python virtual environment (Tests/python/requirements.txt) in .venv/,
 # so nothing is pip-installed into the system Python (PEP 668 refuses that on stock Debian).
 TEST_APT_PACKAGES := python3-venv
