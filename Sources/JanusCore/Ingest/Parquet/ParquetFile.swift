@@ -62,7 +62,10 @@ final class MemoryRandomAccess: RandomAccessBytes {
     }
 
     func read(at offset: Int, count: Int) throws -> [UInt8] {
-        Array(bytes[offset..<(offset + count)])
+        guard offset >= 0, count >= 0, count <= bytes.count - offset else {
+            throw IngestError.cannotRead(path: "<memory>", reason: "read past the end")
+        }
+        return Array(bytes[offset..<(offset + count)])
     }
 }
 

@@ -18,6 +18,7 @@ struct ParquetValueTable {
         let available = bytes.count - from
         switch leaf.type {
         case .byteArray:
+            guard count <= available / 4 else { throw ParquetFormatError("PLAIN strings end early") }
             bounds.reserveCapacity(2 * count)
             var position = from
             for _ in 0..<count {
