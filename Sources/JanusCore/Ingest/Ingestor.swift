@@ -16,6 +16,8 @@ public struct Ingestor {
     public var workers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     /// About how many bytes of records go to a worker at a time.
     public var batchBytes = 1 << 20
+    /// Where `hf://` sources are fetched from and cached (the environment's Hub settings).
+    public var hub = HubSource()
 
     public init(settings: IngestSettings, seed: Int) {
         self.settings = settings
@@ -23,6 +25,7 @@ public struct Ingestor {
     }
 
     public func run(sources: [SourceSpec], store: CheckpointStore, runID: Int) throws -> IngestSummary {
+        let sources = try hub.expand(sources)
         let filter = try InstructionFilter(patterns: settings.filterPatterns)
         let hasher = settings.nearDedup ? MinHasher(bins: 14 * 8, shingleSize: 5, seed: UInt64(truncatingIfNeeded: seed)) : nil
         let ranker = SampleRanker(seed: seed)
