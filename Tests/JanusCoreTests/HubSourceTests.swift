@@ -147,4 +147,18 @@ final class FakeHub {
         #expect(wrong?.localizedDescription.contains("HTTP 401") == true || wrong?.localizedDescription.contains("HF_TOKEN") == true)
         #expect(try hub.source(home: home, token: "secret").resolve(HubLocation("hf://o/n")).files.count == 2)
     }
+
+    @Test(.tags(.endToEnd)) func theCommandIngestsFromTheHubAndTheManifestNamesTheCommit() throws {
+        let (root, _) = try dataset()
+        let hub = try FakeHub(root: root, repo: "berkeley-nest/Nectar", commit: Self.commit)
+        let dir = try TestPaths.temporaryDirectory()
+        let environment = ["HF_ENDPOINT": "http://127.0.0.1:\(hub.port)", "HF_HOME": dir.appendingPathComponent("hf").path, "HF_HUB_OFFLINE": "0"]
+        let ingest = try runJanus(["ingest", "--db", "j.db", "--source", "nectar=hf://berkeley-nest/Nectar"], in: dir, environment: environment)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let build = try runJanus(["build", "--db", "j.db", "--provider", "offline", "--out", "out", "--format", "sft"], in: dir, environment: environment)
+        #expect(build.status == 0, "\(build.stderr)")
+        let manifest = try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("out/sft/manifest.json"), encoding: .utf8))
+        #expect(manifest["hub_revisions"]?["berkeley-nest/Nectar"] == .array([.string(Self.commit)]))
+        #expect((manifest["total_records"]?.intValue ?? 0) > 0)
+    }
 }
