@@ -66,7 +66,7 @@ sanitize: setup-test
 # for FUZZ_SECONDS from the seeds in Fuzz/corpus/<target>/. New inputs go to
 # Fuzz/.build/fuzz-corpus/<target>/, crashing ones to Fuzz/.build/fuzz-artifacts/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= FuzzJSON FuzzCSV FuzzPreferenceSet FuzzResponseDecoder
+FUZZ_TARGETS ?= FuzzJSON FuzzCSV FuzzPreferenceSet FuzzResponseDecoder FuzzParquet
 FUZZ_BUILD_FLAGS := -Xswiftc -sanitize=fuzzer,address
 
 fuzz: setup

@@ -86,6 +86,9 @@ final class ParquetColumnCursor {
             guard header.numValues >= 0 else { throw ParquetFormatError("negative dictionary size") }
             dictionary = try ParquetValueTable(plain: page, from: 0, count: Int(header.numValues), leaf: leaf)
         case .data?:
+            guard header.repetitionLevelEncoding == ParquetEncoding.rle || leaf.maxRepetition == 0,
+                  header.definitionLevelEncoding == ParquetEncoding.rle || leaf.maxDefinition == 0
+            else { throw ParquetFormatError("levels in the deprecated BIT_PACKED encoding are not supported") }
             let page = try decompress(raw, size: Int(header.uncompressedSize))
             var offset = 0
             let count = try entryCount(header)

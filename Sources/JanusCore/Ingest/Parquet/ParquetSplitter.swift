@@ -11,7 +11,8 @@ struct ParquetSplitter: RecordSplitter {
     private var rowGroup = -1
     private var rowsLeft: Int64 = 0
     private var row = 0
-    private var cursors: [Int: ParquetColumnCursor] = [:]
+    /// Indexed by leaf column; only the projected ones are open.
+    private var cursors: [ParquetColumnCursor?] = []
     private var scratch: [UInt8] = []
 
     /// Opens `path`; `columns` names the top-level fields to read (nil: all of them).
@@ -59,7 +60,7 @@ struct ParquetSplitter: RecordSplitter {
         rowGroup = index
         let group = file.metadata.rowGroups[index]
         rowsLeft = group.numRows
-        cursors.removeAll()
+        cursors = Array(repeating: nil, count: file.schema.leaves.count)
         for field in fields {
             for column in field.leaves {
                 do {
@@ -82,7 +83,7 @@ struct ParquetSplitter: RecordSplitter {
     }
 
     private func cursor(_ column: Int) throws -> ParquetColumnCursor {
-        guard let cursor = cursors[column] else { throw ParquetFormatError("column \(column) is not open") }
+        guard column < cursors.count, let cursor = cursors[column] else { throw ParquetFormatError("column \(column) is not open") }
         return cursor
     }
 
