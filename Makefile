@@ -45,7 +45,8 @@ demo: build
 	@echo "exports:"; ls out/*/
 
 # Prints a table per benchmark (bench/*.bench.sh); results are recorded in BENCHMARKS.md.
-bench: setup
+# (setup-test: the Parquet benchmark writes its files with pyarrow from .venv.)
+bench: setup-test
 	bash bench/run.sh
 
 # 100k requests through build with a fault mix and 20 SIGKILLs; compares with a clean run.
