@@ -33,6 +33,17 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Parquet page codecs (Sources/JanusCore/Ingest/Parquet/ParquetCodec.swift).
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         .systemLibrary(name: "CSystem"),
         .target(
             name: "JanusCore",
@@ -40,6 +51,8 @@ let package = Package(
                 "CSQLite",
                 "CCurl",
                 "CZlib",
+                "CSnappy",
+                "CZstd",
                 "CSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -102,7 +102,9 @@ struct LLMOptions: ParsableArguments {
 
 /// Ingest options.
 struct SourceOptions: ParsableArguments {
-    @Option(name: .customLong("source"), help: "A source as PRESET=PATH (nectar, openhermes, ultrafeedback, arena, dsp, jsonl); repeatable.")
+    @Option(
+        name: .customLong("source"),
+        help: "A source as PRESET=PATH (nectar, openhermes, ultrafeedback, arena, dsp, jsonl; PATH: .jsonl, .json, .csv, each optionally .gz, .parquet, or hf://owner/name[@revision][/glob]); repeatable.")
     var sources: [String] = []
     @Option(name: .customLong("quota"), help: "Instructions to sample from a source, as PRESET=N; repeatable.")
     var quotas: [String] = []

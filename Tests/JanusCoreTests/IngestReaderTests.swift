@@ -63,10 +63,25 @@ import Testing
         #expect(try records("empty.json", " [ ] ").isEmpty)
     }
 
-    @Test func aJSONFileThatIsNotAnArrayIsFatal() throws {
-        #expect(throws: IngestError.self) { try records("o.json", "{\"prompt\": \"a\"}") }
+    @Test func aBrokenJSONArrayIsFatal() throws {
         #expect(throws: IngestError.self) { try records("cut.json", "[{\"prompt\": \"a\"}, {\"prompt\": ") }
         #expect(throws: IngestError.self) { try records("after.json", "[1] x") }
+    }
+
+    /// `Dataset.to_json("x.json")` writes JSON Lines under a `.json` name: a `.json` file is an
+    /// array only when its first non-space byte (after a byte-order mark) is `[`.
+    @Test(arguments: [false, true]) func aJSONFileIsReadByContent(gzip: Bool) throws {
+        let lines = "\u{FEFF}\n  {\"prompt\": \"a\"}\n{\"prompt\": [1 2]}\n\n{\"prompt\": \"c\"}\n"
+        let got = try records("to_json.json", lines, gzip: gzip)
+        #expect(got.map(\.line) == [2, 3, 5])
+        #expect(reasons(got) == [3: "invalid_json"])
+        #expect(try got[2].value.get()["prompt"] == "c")
+        let array = try records("array.json", "\u{FEFF} \r\n\t[{\"prompt\": \"a\"},\n{\"prompt\": \"b\"}]", gzip: gzip)
+        #expect(try array.map { try $0.value.get()["prompt"] } == ["a", "b"])
+        #expect(array.map(\.line) == [1, 2])
+        #expect(try records("blank.json", " \n ", gzip: gzip).isEmpty)
+        // A single object, as a `.json` file often holds, is one JSON Lines record.
+        #expect(try records("o.json", "{\"prompt\": \"a\"}").map { try $0.value.get()["prompt"] } == ["a"])
     }
 
     @Test(arguments: [false, true]) func csvRowsKeepTheLineTheyStartOn(gzip: Bool) throws {
@@ -109,7 +124,9 @@ import Testing
         #expect(try RecordReader.format(of: "a.JSONL.gz") == .jsonl)
         #expect(try RecordReader.format(of: "a.json.gz") == .jsonArray)
         #expect(try RecordReader.format(of: "a.csv.gz") == .csv)
-        #expect(throws: IngestError.self) { try RecordReader.format(of: "a.parquet") }
+        #expect(try RecordReader.format(of: "a.Parquet") == .parquet)
+        #expect(throws: IngestError.self) { try RecordReader.format(of: "a.parquet.gz") }
+        #expect(throws: IngestError.self) { try RecordReader.format(of: "a.txt") }
     }
 
     @Test func keepingFieldsFailsExactlyWhereAFullParseFails() {

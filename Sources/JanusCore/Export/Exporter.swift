@@ -8,6 +8,8 @@ public struct ExportContext: Sendable {
     public var templateHashes: [String: String]
     public var sampling: [(String, JSONValue)]
     public var usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)]
+    /// Hub datasets the instructions came from, with the commit(s) read (`hf://` sources).
+    public var hubRevisions: [(dataset: String, commits: [String])] = []
 
     public init(
         seed: Int, model: String, provider: String, templateHashes: [String: String], sampling: [(String, JSONValue)],
@@ -157,7 +159,9 @@ public struct Exporter {
             ("prompt_templates", .object(context.templateHashes.keys.sorted().map { ($0, .string(context.templateHashes[$0] ?? "")) })),
             ("sampling", .object(context.sampling)),
             ("left_out", .object(leftOut.pairs.map { ($0.0, .integer($0.1)) })),
-        ])
+        ] + (context.hubRevisions.isEmpty ? [] : [
+            ("hub_revisions", .object(context.hubRevisions.map { ($0.dataset, .array($0.commits.map { .string($0) })) })),
+        ]))
     }
 }
 

@@ -14,7 +14,7 @@ public enum IngestError: Error, LocalizedError, Sendable, Equatable {
             return "unknown source preset \"\(name)\" (known: \(SourcePreset.names.joined(separator: ", ")))"
         case let .badLine(file, line, reason): return "\(file):\(line): \(reason)"
         case let .unsupportedFormat(path):
-            return "\(path): unknown file type (expected .jsonl, .json or .csv, each optionally .gz; Parquet: export it to JSONL first, see README)"
+            return "\(path): unknown file type (expected .jsonl, .json or .csv, each optionally .gz, or .parquet)"
         }
     }
 }

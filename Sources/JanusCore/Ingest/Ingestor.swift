@@ -18,6 +18,8 @@ public struct Ingestor {
     public var workers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     /// About how many bytes of records go to a worker at a time.
     public var batchBytes = 1 << 20
+    /// Where `hf://` sources are fetched from and cached (the environment's Hub settings).
+    public var hub = HubSource()
 
     public init(settings: IngestSettings, seed: Int) {
         self.settings = settings
@@ -25,6 +27,7 @@ public struct Ingestor {
     }
 
     public func run(sources: [SourceSpec], store: CheckpointStore, runID: Int) throws -> IngestSummary {
+        let sources = try hub.expand(sources)
         let filterFirst = settings.recipe == .clean
         let filter = try InstructionFilter(patterns: settings.filterPatterns)
         let hasher = settings.nearDedupEnabled ? MinHasher(bins: 14 * 8, shingleSize: 5, seed: UInt64(truncatingIfNeeded: seed)) : nil

@@ -8,13 +8,17 @@ public struct RawRecord: Sendable {
 }
 
 /// Reads the records of a JSONL, JSON-array or CSV file, gzip-compressed or not, whichever its
-/// name says. Every format is streamed: memory holds one chunk, never the whole file.
+/// name says, or of a Parquet file. Every format is streamed: memory holds one chunk (Parquet:
+/// one page per column read), never the whole file.
 public enum RecordReader {
-    public enum Format: Sendable { case jsonl, jsonArray, csv }
+    public enum Format: Sendable { case jsonl, jsonArray, csv, parquet }
 
-    /// The format named by the file's extension (a final `.gz` is looked through).
+    /// The format named by the file's extension (a final `.gz` is looked through). A `.json`
+    /// file is named `.jsonArray` here; `RecordSource` reads it as JSON Lines unless its first
+    /// non-space byte is `[` (`Dataset.to_json` writes JSON Lines under a `.json` name).
     public static func format(of path: String) throws -> Format {
         var lower = path.lowercased()
+        if lower.hasSuffix(".parquet") { return .parquet }
         if lower.hasSuffix(".gz") { lower.removeLast(3) }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".json") { return .jsonArray }
@@ -48,9 +52,15 @@ struct RecordSource {
             throw IngestError.cannotRead(path: path, reason: "no such file")
         }
         self.path = path
-        let format = try RecordReader.format(of: path)
+        var format = try RecordReader.format(of: path)
+        if format == .parquet {
+            splitter = try ParquetSplitter(path: path, columns: fields, maxBytes: maxBytes)
+            decoder = RecordDecoder(format: .parquet, header: [], maxBytes: maxBytes, fields: fields)
+            return
+        }
         let window = ByteWindow(try ByteSources.open(path))
         try window.skipByteOrderMark()
+        if format == .jsonArray, try window.firstNonSpaceByte() != UInt8(ascii: "[") { format = .jsonl }
         switch format {
         case .jsonl:
             splitter = JSONLSplitter(window, maxBytes: maxBytes)
@@ -62,6 +72,8 @@ struct RecordSource {
             let csv = try CSVSplitter(window, maxBytes: maxBytes)
             splitter = csv
             decoder = RecordDecoder(format: format, header: csv.header, maxBytes: maxBytes, fields: nil)
+        case .parquet:
+            throw IngestError.unsupportedFormat(path: path)
         }
     }
 
@@ -93,7 +105,7 @@ struct RecordDecoder: Sendable {
     ) -> Result<JSONValue, BadRecord> {
         switch span.kind {
         case .tooLong:
-            let unit = format == .csv ? "row" : format == .jsonArray ? "record" : "line"
+            let unit = format == .csv || format == .parquet ? "row" : format == .jsonArray ? "record" : "line"
             return .failure(BadRecord(.tooLong, "\(unit) longer than \(maxBytes == Int.max ? "the limit" : "\(maxBytes) bytes")"))
         case .unterminated:
             return .failure(BadRecord(.malformedRow, "unterminated quoted field"))
@@ -110,6 +122,21 @@ struct RecordDecoder: Sendable {
                 if error.message.contains("UTF-8") { return .failure(BadRecord(.invalidUTF8, "invalid UTF-8")) }
                 return .failure(BadRecord(.invalidJSON, "invalid JSON (\(error.message) at byte \(error.offset))"))
             }
+        }
+    }
+}
+
+extension ByteWindow {
+    /// The first byte that is not JSON white space, without consuming anything; nil when the
+    /// input holds nothing else.
+    func firstNonSpaceByte() throws -> UInt8? {
+        var offset = 0
+        while true {
+            while offset < available {
+                if !isJSONSpace(self[offset]) { return self[offset] }
+                offset += 1
+            }
+            guard try refill() else { return nil }
         }
     }
 }

@@ -211,9 +211,11 @@ public final class Workspace: @unchecked Sendable {
             if let m = config.generation.maxTokens[stage.rawValue] { sampling.append(("max_tokens_\(stage.rawValue)", .integer(m))) }
         }
         for key in config.generation.extra.keys.sorted() { sampling.append((key, config.generation.extra[key] ?? .null)) }
-        return ExportContext(
+        var context = ExportContext(
             seed: config.seed, model: config.client.model, provider: config.client.provider,
             templateHashes: Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, templates[$0].hash) }),
             sampling: sampling, usage: try store.usageTotals())
+        context.hubRevisions = try store.hubRevisions()
+        return context
     }
 }
