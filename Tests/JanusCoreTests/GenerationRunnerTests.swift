@@ -117,6 +117,33 @@ final class RequestCounter: @unchecked Sendable {
         #expect(client.counter.byPurpose == ["expand": 6])
     }
 
+    @Test func retryQuarantinedAsksAgainUnderNewKeysAndResumesFromTheCache() async throws {
+        let ws = try workspace(instructions: 1) { $0.generation.validationAttempts = 2 }
+        let bad = "{\"preference_set\": ["
+        let refusing = FakeClient { request throws(ChatError) in
+            request.purpose == "expand" ? FakeClient.reply(bad) : Self.validAnswer(request)
+        }
+        _ = try await run(ws, refusing)
+        #expect(refusing.counter.byPurpose == ["expand": 6])
+        var retry = ws.config
+        retry.generation.retryQuarantined = true
+        let again = try Workspace(config: retry)
+        // Still refused: a new round is asked (not the cached refusals), and quarantined again.
+        _ = try await run(again, refusing)
+        #expect(refusing.counter.byPurpose == ["expand": 12])
+        #expect(try again.store.failures(stage: "expand").values.allSatisfy { $0.kind == .quarantined && $0.attempts == 4 })
+        // A server that answers well now: the next round is asked and accepted.
+        let answering = FakeClient { request throws(ChatError) in Self.validAnswer(request) }
+        let stats = try await run(again, answering)
+        #expect(stats.snapshot().stages[.respond]?.accepted == 3)
+        #expect(answering.counter.byPurpose["expand"] == 3)
+        #expect(try again.store.failures(stage: "expand").isEmpty)
+        #expect(try again.status().stages[.respond]?.done == 3)
+        // Done is done: nothing more is asked.
+        _ = try await run(again, answering)
+        #expect(answering.counter.byPurpose["expand"] == 3)
+    }
+
     @Test func lengthCutResponsesFailAndAreRetriedOnTheNextRun() async throws {
         let ws = try workspace(instructions: 1)
         let cut = FakeClient { request throws(ChatError) in

@@ -46,7 +46,7 @@ final class FakeHub {
     }
 }
 
-@Suite struct HubSourceTests {
+@Suite(.removesTemporaryDirectories) struct HubSourceTests {
     static let commit = "0123456789abcdef0123456789abcdef01234567"
 
     /// A dataset folder as the Hub holds Nectar: two Parquet shards under data/ and a card.

@@ -4,7 +4,7 @@ import Testing
 @testable import JanusCore
 
 /// HTTPS with HTTP/2 for real: nginx with a self-signed certificate in front of the test server.
-@Suite(.serialized) struct OpenAIClientTLSTests {
+@Suite(.serialized, .removesTemporaryDirectories) struct OpenAIClientTLSTests {
     @Test func thousandRequestsInFlightShareAFewHTTP2Connections() async throws {
         let server = try await TestChatServer.start(["--latency", "3"])
         let proxy = try await TestTLSProxy.start(upstream: server)

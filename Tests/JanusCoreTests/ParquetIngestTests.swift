@@ -4,7 +4,7 @@ import Testing
 
 /// Parquet sources, written by pyarrow in each source's published schema: ingest gives what it
 /// gives for the same records as JSON Lines, in every codec, encoding and page layout.
-@Suite struct ParquetIngestTests {
+@Suite(.removesTemporaryDirectories) struct ParquetIngestTests {
     static let presets = ["arena", "nectar", "openhermes", "ultrafeedback"]
 
     /// One ingest of one source, with file names taken out of the messages.

@@ -10,17 +10,27 @@ extension GenerationRunner {
         accept: (String) throws(InvalidOutput) -> (value: T, output: String)
     ) async throws -> T? {
         guard stages.contains(stage) else { return nil }
-        if let failure = state.failure(stage, item, key: prepared.key), failure.kind == .quarantined,
-            !settings.retryQuarantined
-        {
-            stats.update(stage) { $0.quarantined += 1 }
-            return nil
-        }
+        let rounds = max(1, settings.validationAttempts)
         var request = prepared.request
+        var attemptsBefore = 0
+        if let failure = state.failure(stage, item, key: prepared.key), failure.kind == .quarantined {
+            guard settings.retryQuarantined else {
+                stats.update(stage) { $0.quarantined += 1 }
+                return nil
+            }
+            // Asked again on purpose: the answers refused before are in the cache under the
+            // original keys, so this round asks under keys of its own (and, where a sampling seed
+            // is sent, with another seed), numbered by the attempts already spent. A rerun of the
+            // same round finds its answers in the cache; the next round asks anew.
+            attemptsBefore = failure.attempts
+            let round = max(1, failure.attempts / rounds)
+            request.keySalt += "|retry \(round)"
+            if let seed = request.sampling.seed { request.sampling.seed = seed &+ 7919 &* round }
+        }
         var lastAnswer = ""
         var lastError = InvalidOutput("no answer")
-        for attempt in 1...max(1, settings.validationAttempts) {
-            let key = attempt == 1 ? prepared.key : request.key(provider: client.providerKind)
+        for attempt in 1...rounds {
+            let key = attempt == 1 && attemptsBefore == 0 ? prepared.key : request.key(provider: client.providerKind)
             let answer: String
             if let cached = try store.cachedAnswer(key: key) {
                 stats.countRequest(fromCache: true)
@@ -87,7 +97,7 @@ extension GenerationRunner {
             stage: stage.rawValue, item: item,
             failure: StageFailure(
                 requestKey: prepared.key, kind: .quarantined, reason: lastError.message, raw: lastAnswer,
-                attempts: settings.validationAttempts))
+                attempts: attemptsBefore + rounds))
         stats.update(stage) { $0.quarantined += 1 }
         return nil
     }
