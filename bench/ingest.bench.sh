@@ -3,7 +3,7 @@
 # schemas (bench/make_corpus.py, cached under /tmp), ingested with the paper's recipe
 # (12,000 each from nectar, ultrafeedback, arena and dsp, openhermes up to 100,000).
 # One run per corpus shape: `realistic` (the real sources' record sizes and fields, mixed
-# scripts, about 2.4 GB) and `ascii` (short ASCII records, about 0.7 GB).
+# scripts, about 2.7 GB) and `ascii` (short ASCII records, about 0.7 GB).
 # Prints wall time, MB/s, CPU time, peak RSS and planted-vs-found counts.
 # Env: JANUS_BIN (set by bench/run.sh), RECORDS (default 1300000), SEED (corpus, default 7),
 #      SHAPES (default "realistic ascii").

@@ -7,7 +7,7 @@ after its parameters and this script's version; a rerun with the same parameters
 
 Shapes: `realistic` (the default) gives records the real sources' sizes and fields (Nectar with
 3-7 answers, OpenHermesPreferences with chosen/rejected conversations, UltraFeedback with chosen/rejected/messages, Chatbot Arena with two
-conversations and moderation fields, DSP with paragraph answers; about 2.2 GB for 1.3M
+conversations and moderation fields, DSP with paragraph answers; about 2.7 GB for 1.3M
 records) and text that mixes scripts: accented Latin, curly quotes and dashes, Cyrillic,
 Arabic (some with vowel marks), Chinese, Japanese, Korean, emoji (with skin tones, ZWJ
 sequences, flags) and some originals written in NFD. `ascii` is the earlier corpus: short
