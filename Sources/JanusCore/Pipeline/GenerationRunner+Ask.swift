@@ -22,6 +22,8 @@ extension GenerationRunner {
         for attempt in 1...max(1, settings.validationAttempts) {
             let key = attempt == 1 ? prepared.key : request.key(provider: client.providerKind)
             let answer: String
+            /// A new answer, stored together with the result when it is accepted (one commit).
+            var fresh: (response: ChatResponse, cost: Double)?
             if let cached = try store.cachedAnswer(key: key) {
                 stats.countRequest(fromCache: true)
                 answer = cached.content
@@ -49,7 +51,7 @@ extension GenerationRunner {
                     return nil
                 }
                 let cost = price.cost(of: response.usage)
-                try store.saveAnswer(key: key, request: request, response: response, cost: cost)
+                fresh = (response, cost)
                 stats.countRequest(fromCache: false)
                 stats.update(stage) {
                     $0.promptTokens += response.usage.promptTokens
@@ -62,6 +64,7 @@ extension GenerationRunner {
             do throws(InvalidOutput) {
                 accepted = try accept(answer)
             } catch {
+                if let fresh { try store.saveAnswer(key: key, request: request, response: fresh.response, cost: fresh.cost) }
                 lastAnswer = answer
                 lastError = error
                 request.messages.append(.assistant(answer))
@@ -71,10 +74,14 @@ extension GenerationRunner {
             }
             var meta = prepared.meta.objectValue ?? []
             meta.append(("attempts", .integer(attempt)))
-            try store.saveStageResult(
-                stage: stage.rawValue, item: item,
-                result: StageResult(
-                    requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe))
+            let result = StageResult(
+                requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe)
+            if let fresh {
+                try store.saveAnswerAndResult(
+                    key: key, request: request, response: fresh.response, cost: fresh.cost, stage: stage.rawValue, item: item, result: result)
+            } else {
+                try store.saveStageResult(stage: stage.rawValue, item: item, result: result)
+            }
             stats.update(stage) { $0.accepted += 1 }
             return accepted.value
         }

@@ -65,39 +65,62 @@ extension CheckpointStore {
     /// as its parameters and a hash of its messages, not the messages themselves: they can be
     /// rebuilt from the templates and seeds, and would triple the size of the store.
     public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double) throws {
+        let summary = CheckpointStore.requestSummary(request)
+        try locked { try insertAnswer(key: key, request: request, summary: summary, response: response, cost: cost) }
+    }
+
+    /// Keeps a new answer and the result accepted from it in one commit: the answer is never
+    /// stored without its result, nor the result without its answer.
+    public func saveAnswerAndResult(
+        key: String, request: ChatRequest, response: ChatResponse, cost: Double, stage: String, item: ItemKey, result: StageResult
+    ) throws {
+        let summary = CheckpointStore.requestSummary(request)
+        try locked {
+            try db.transaction {
+                try insertAnswer(key: key, request: request, summary: summary, response: response, cost: cost)
+                try insertResult(stage: stage, item: item, result: result)
+            }
+        }
+    }
+
+    private static func requestSummary(_ request: ChatRequest) -> String {
         var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
         summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
         summary.append(("messages", .integer(request.messages.count)))
-        try locked {
-            try db.run("""
-                INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
-                    prompt_tokens, completion_tokens, usage_estimated, cost, created_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                """, [
-                .text(key), .text(request.purpose), .text(request.model), .text(JSONValue.object(summary).serialized()),
-                .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
-                .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost),
-                .text(Timestamp.now()),
-            ])
-        }
+        return JSONValue.object(summary).serialized()
+    }
+
+    /// Callers hold the lock.
+    private func insertAnswer(key: String, request: ChatRequest, summary: String, response: ChatResponse, cost: Double) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
+                prompt_tokens, completion_tokens, usage_estimated, cost, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """, [
+            .text(key), .text(request.purpose), .text(request.model), .text(summary),
+            .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
+            .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost),
+            .text(Timestamp.now()),
+        ])
     }
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
     public func saveStageResult(stage: String, item: ItemKey, result: StageResult) throws {
-        try locked {
-            try db.transaction {
-                try db.run("""
-                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe)
-                    VALUES (?,?,?,?,?,?,?,?)
-                    """, [
-                    .text(stage), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
-                    .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
-                ])
-                try db.run(
-                    "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
-                    [.text(stage), .text(item.instructionID), .int(item.variant)])
-            }
-        }
+        try locked { try db.transaction { try insertResult(stage: stage, item: item, result: result) } }
+    }
+
+    /// Callers hold the lock and have a transaction open.
+    private func insertResult(stage: String, item: ItemKey, result: StageResult) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe)
+            VALUES (?,?,?,?,?,?,?,?)
+            """, [
+            .text(stage), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
+            .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
+        ])
+        try db.run(
+            "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
+            [.text(stage), .text(item.instructionID), .int(item.variant)])
     }
 
     /// Every stored result of one stage.
