@@ -32,7 +32,7 @@ import shutil
 import sys
 import unicodedata
 
-VERSION = 7
+VERSION = 8
 # Roughly the sizes of the real datasets (Nectar 183k, OpenHermesPreferences 989k,
 # UltraFeedback 61k, Chatbot Arena 33k, DSP 13k), in the order ingest reads them.
 SOURCES = [
@@ -59,6 +59,7 @@ CYRILLIC = ["ка", "ло", "ми", "не", "ру", "са", "ти", "во", "з�
 ARABIC = ["كا", "لو", "مي", "نه", "رو", "سا", "تي", "وا", "زا", "با", "قا", "دي", "شم", "عل", "ية", "ال"]
 HARAKAT = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652"]
 EMOJI = ["🙂", "🚀", "👍🏽", "👩\u200d💻", "🇫🇷", "❤\ufe0f", "😂", "🤔", "✨", "🎉", "👨\u200d👩\u200d👧", "🔥"]
+CJK_STARTS = ["请解释", "写一篇", "描述一下", "比较", "列出", "总结", "翻译", "设计", "如何", "什么是", "説明してください", "書いてください"]
 QUOTES = [("“", "”"), ("‘", "’"), ("«", "»"), ("„", "“")]
 
 
@@ -114,10 +115,10 @@ class Text:
                 body = [w + rng.choice(HARAKAT) if rng.random() < 0.3 else w for w in body]
             return body, " "
         if r < 0.90:
-            return ["".join(rng.choices(self.han, k=rng.randint(1, 4))) for _ in range(n)], ""
+            return self.clauses(self.han, n), ""
         if r < 0.93:
             if rng.random() < 0.5:
-                return ["".join(rng.choices(self.kana + self.han, k=rng.randint(1, 4))) for _ in range(n)], ""
+                return self.clauses(self.kana + self.han, n), ""
             return ["".join(rng.choices(self.hangul, k=rng.randint(1, 3))) for _ in range(n)], " "
         body = self.words(n)
         for _ in range(rng.randint(1, 3)):
@@ -125,6 +126,20 @@ class Text:
         if rng.random() < 0.5:
             body[rng.randrange(n)] = rng.choice(self.cyrillic + self.han)
         return body, " "
+
+    def clauses(self, chars, n):
+        """n tokens of 1-4 characters written without spaces, a comma or full stop every 2-6
+        tokens, as Chinese and Japanese are written."""
+        rng = self.rng
+        tokens, left = [], rng.randint(2, 6)
+        for _ in range(n):
+            token = "".join(rng.choices(chars, k=rng.randint(1, 4)))
+            left -= 1
+            if left == 0:
+                token += rng.choice("，，，。、")
+                left = rng.randint(2, 6)
+            tokens.append(token)
+        return tokens
 
     def answer_text(self):
         """A model answer: a few paragraphs, 100 bytes to several KB (lognormal)."""
@@ -163,7 +178,7 @@ class Text:
             body = self.words(n)
             if rng.random() < 0.03:
                 body[rng.randrange(len(body))] = rng.choice(ACCENTED)
-        start = rng.choice(STARTS)
+        start = rng.choice(CJK_STARTS if sep == "" else STARTS)
         if n < 90:
             text = start + " " + sep.join(body) + rng.choice(("?", ".", ":"))
         else:
