@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
 """Writes a seeded synthetic ingest corpus in the five source schemas, and what was planted in it.
 
-Usage: make_corpus.py [--records N] [--seed S] [--cache-root DIR]
+Usage: make_corpus.py [--records N] [--seed S] [--shape realistic|ascii] [--cache-root DIR]
 Prints the corpus directory. The corpus is cached under DIR (default /tmp) in a folder named
 after its parameters and this script's version; a rerun with the same parameters reuses it.
+
+Shapes: `realistic` (the default) gives records the real sources' sizes and fields (Nectar with
+3-7 answers, OpenHermesPreferences with chosen/rejected conversations, UltraFeedback with chosen/rejected/messages, Chatbot Arena with two
+conversations and moderation fields, DSP with paragraph answers; about 2.7 GB for 1.3M
+records) and text that mixes scripts: accented Latin, curly quotes and dashes, Cyrillic,
+Arabic (some with vowel marks), Chinese, Japanese, Korean, emoji (with skin tones, ZWJ
+sequences, flags) and some originals written in NFD. `ascii` is the earlier corpus: short
+records, ASCII text but for 3% of records with one accented word (about 0.7 GB).
 
 Planted (fractions of all records): 5% exact duplicates (same identity: the same text, or
 with white space changed, CRLF line ends, or in NFD), 3% near duplicates (a few words of a
@@ -24,7 +32,7 @@ import shutil
 import sys
 import unicodedata
 
-VERSION = 6
+VERSION = 8
 # Roughly the sizes of the real datasets (Nectar 183k, OpenHermesPreferences 989k,
 # UltraFeedback 61k, Chatbot Arena 33k, DSP 13k), in the order ingest reads them.
 SOURCES = [
@@ -45,11 +53,20 @@ HITS = ["You are a {w} expert. {t}", "you are an assistant that {t}", "Imagine a
         "You are given a list of {w} numbers. {t}", "Pretend you're a {w}. {t}", "IMAGINE {t}",
         "{t} and imagine the {w}"]
 ACCENTED = ["café", "naïve", "résumé", "Zürich", "São", "façade", "jalapeño", "Ångström", "数据", "🙂"]
+# Syllables of the other scripts of the realistic shape.
+LATIN_ACCENT = ["ré", "ça", "ño", "lü", "gö", "bé", "mâ", "ží", "šo", "ły", "øn", "år", "ė", "ő", "ţa", "ú", "ï", "ê"]
+CYRILLIC = ["ка", "ло", "ми", "не", "ру", "са", "ти", "во", "зе", "па", "жи", "щу", "ых", "юр", "яс", "ёл", "дь", "гі"]
+ARABIC = ["كا", "لو", "مي", "نه", "رو", "سا", "تي", "وا", "زا", "با", "قا", "دي", "شم", "عل", "ية", "ال"]
+HARAKAT = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652"]
+EMOJI = ["🙂", "🚀", "👍🏽", "👩\u200d💻", "🇫🇷", "❤\ufe0f", "😂", "🤔", "✨", "🎉", "👨\u200d👩\u200d👧", "🔥"]
+CJK_STARTS = ["请解释", "写一篇", "描述一下", "比较", "列出", "总结", "翻译", "设计", "如何", "什么是", "説明してください", "書いてください"]
+QUOTES = [("“", "”"), ("‘", "’"), ("«", "»"), ("„", "“")]
 
 
 class Text:
-    def __init__(self, rng):
+    def __init__(self, rng, realistic=False):
         self.rng = rng
+        self.realistic = realistic
         syll = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qui", "dor", "fen", "gal",
                 "hum", "jor", "ber", "cas", "mon", "tel", "ran", "sil", "vek", "wy", "xo", "bri", "stra"]
         words = set()
@@ -59,6 +76,85 @@ class Text:
                 words.add(w)
         self.vocab = sorted(words) + ["the", "a", "of", "and", "to", "in", "for", "with", "on", "that",
                                       "is", "it", "this", "data", "code", "story", "list", "model"]
+        if realistic:
+            def script(syllables, count):
+                out = set()
+                while len(out) < count:
+                    out.add("".join(rng.choice(syllables) for _ in range(rng.choice((1, 2, 2, 3)))))
+                return sorted(out)
+            self.latin = script([x for x in syll] + LATIN_ACCENT * 2, 3000)
+            self.cyrillic = script(CYRILLIC, 3000)
+            self.arabic = script(ARABIC, 2000)
+            self.han = [chr(c) for c in rng.sample(range(0x4E00, 0x9FA5), 3000)]
+            self.kana = [chr(c) for c in range(0x3041, 0x3097)] + [chr(c) for c in range(0x30A1, 0x30F7)]
+            self.hangul = [chr(c) for c in rng.sample(range(0xAC00, 0xD7A4), 1500)]
+            self.answers = [self.answer_text() for _ in range(6000)]
+
+    def script_words(self, n):
+        """n words in one of the scripts real prompts are written in (the realistic shape)."""
+        rng = self.rng
+        r = rng.random()
+        if r < 0.62:
+            body = self.words(n)
+            if rng.random() < 0.15:
+                i = rng.randrange(n)
+                a, b = rng.choice(QUOTES)
+                body[i] = a + body[i] + b
+                if n > 4:
+                    body[rng.randrange(n)] += " —"
+            for _ in range(rng.choice((0, 0, 0, 1, 2))):
+                body[rng.randrange(n)] = rng.choice(ACCENTED)
+            return body, " "
+        if r < 0.72:
+            return [rng.choice(self.latin) if rng.random() < 0.5 else w for w in self.words(n)], " "
+        if r < 0.80:
+            return rng.choices(self.cyrillic, k=n), " "
+        if r < 0.84:
+            body = rng.choices(self.arabic, k=n)
+            if rng.random() < 0.15:  # vowel marks: combining, so not NFC quick-check "yes"
+                body = [w + rng.choice(HARAKAT) if rng.random() < 0.3 else w for w in body]
+            return body, " "
+        if r < 0.90:
+            return self.clauses(self.han, n), ""
+        if r < 0.93:
+            if rng.random() < 0.5:
+                return self.clauses(self.kana + self.han, n), ""
+            return ["".join(rng.choices(self.hangul, k=rng.randint(1, 3))) for _ in range(n)], " "
+        body = self.words(n)
+        for _ in range(rng.randint(1, 3)):
+            body[rng.randrange(n)] += " " + rng.choice(EMOJI)
+        if rng.random() < 0.5:
+            body[rng.randrange(n)] = rng.choice(self.cyrillic + self.han)
+        return body, " "
+
+    def clauses(self, chars, n):
+        """n tokens of 1-4 characters written without spaces, a comma or full stop every 2-6
+        tokens, as Chinese and Japanese are written."""
+        rng = self.rng
+        tokens, left = [], rng.randint(2, 6)
+        for _ in range(n):
+            token = "".join(rng.choices(chars, k=rng.randint(1, 4)))
+            left -= 1
+            if left == 0:
+                token += rng.choice("，，，。、")
+                left = rng.randint(2, 6)
+            tokens.append(token)
+        return tokens
+
+    def answer_text(self):
+        """A model answer: a few paragraphs, 100 bytes to several KB (lognormal)."""
+        rng = self.rng
+        n = max(8, min(900, int(rng.lognormvariate(3.0, 0.8))))
+        body, sep = self.script_words(n)
+        paras, i = [], 0
+        while i < n:
+            k = rng.randint(25, 90)
+            paras.append(sep.join(body[i:i + k]) + ("。" if sep == "" else "."))
+            i += k
+        return "\n\n".join(paras)
+
+    def answer(self):
+        return self.rng.choice(self.answers)
 
     def words(self, n):
         return self.rng.choices(self.vocab, k=n)
@@ -75,17 +171,21 @@ class Text:
         """A fresh instruction: a short question, a paragraph, or several paragraphs."""
         rng = self.rng
         n = n or self.sentence_words()
-        body = self.words(n)
-        if rng.random() < 0.03:
-            body[rng.randrange(len(body))] = rng.choice(ACCENTED)
-        start = rng.choice(STARTS)
+        sep = " "
+        if self.realistic:
+            body, sep = self.script_words(n)
+        else:
+            body = self.words(n)
+            if rng.random() < 0.03:
+                body[rng.randrange(len(body))] = rng.choice(ACCENTED)
+        start = rng.choice(CJK_STARTS if sep == "" else STARTS)
         if n < 90:
-            text = start + " " + " ".join(body) + rng.choice(("?", ".", ":"))
+            text = start + " " + sep.join(body) + rng.choice(("?", ".", ":"))
         else:
             paras, i = [], 0
             while i < n:
                 k = rng.randint(40, 120)
-                paras.append(" ".join(body[i:i + k]) + ".")
+                paras.append(sep.join(body[i:i + k]) + ".")
                 i += k
             text = start + " " + "\n\n".join(paras)
         r = rng.random()
@@ -96,6 +196,9 @@ class Text:
         elif r < 0.03 and "\n" in text:
             head, tail = text.split("\n", 1)
             text = head + "\nIf you are unsure, say so. " + tail  # "you are" on line 2 only
+        if self.realistic and rng.random() < 0.005:
+            nfd = unicodedata.normalize("NFD", text)  # an original written decomposed
+            text = nfd if nfd != text else text
         return text
 
     def filter_hit(self):
@@ -141,9 +244,9 @@ class Text:
         return nfd if nfd != text else "\n" + text
 
 
-def build(out, records, seed):
+def build(out, records, seed, realistic):
     rng = random.Random(seed)
-    gen = Text(rng)
+    gen = Text(rng, realistic)
     planted = {"records": 0, "exact_duplicates": 0, "near_duplicates": 0, "filter_hits": 0, "bad_lines": 0,
                "bad_by_kind": {}, "blank_lines": 0, "per_source": {}}
     dup_pool, near_pool = [], []
@@ -157,7 +260,7 @@ def build(out, records, seed):
         opener = gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=1) if filename.endswith(".gz") \
             else open(path, "w", encoding="utf-8", newline="")
         with opener as f:
-            writer = WRITERS[name](f, rng, gen)
+            writer = (REALISTIC_WRITERS if realistic else WRITERS)[name](f, rng, gen)
             for _ in range(count):
                 r = rng.random()
                 kind = "original"
@@ -349,14 +452,101 @@ class DSP:
 
 WRITERS = {"nectar": Nectar, "openhermes": OpenHermes, "ultrafeedback": UltraFeedback, "arena": Arena, "dsp": DSP}
 
+MODELS = ["gpt-4", "gpt-3.5-turbo", "claude-2", "llama-2-70b-chat", "mistral-7b-instruct", "vicuna-33b", "wizardlm-70b"]
+
+
+def messages(gen, prompt, turns=1, system=False):
+    conv = [{"content": "You are a helpful assistant.", "role": "system"}] if system else []
+    conv += [{"content": prompt, "role": "user"}, {"content": gen.answer(), "role": "assistant"}]
+    for _ in range(turns - 1):
+        conv += [{"content": " ".join(gen.words(gen.rng.randint(5, 30))) + "?", "role": "user"},
+                 {"content": gen.answer(), "role": "assistant"}]
+    return conv
+
+
+class RealNectar(Nectar):
+    """Nectar as published: a transcript prompt and 3-7 ranked answers."""
+
+    def record(self, text):
+        rec = super().record(text)
+        k = self.rng.choice((3, 4, 5, 6, 7, 7, 7))
+        rec["answers"] = [{"answer": self.gen.answer(), "model": m, "rank": float(i + 1)}
+                          for i, m in enumerate(self.rng.sample(MODELS, k))]
+        rec["num_responses"] = k
+        return rec
+
+
+class RealOpenHermes(OpenHermes):
+    """OpenHermesPreferences: whole chosen and rejected conversations, policies and ranks."""
+
+    def record(self, text):
+        rng, gen = self.rng, self.gen
+        system = rng.random() < 0.2
+        chosen, rejected = messages(gen, text, system=system), messages(gen, text, system=system)
+        return {"source": rng.choice(["airoboros2.2", "glaive-code-assist", "CamelAI", "EvolInstruct_70k", None]),
+                "category": rng.choice(["general", "coding", "orca", None]), "prompt": text,
+                "candidate_policies": ["gpt4", "mistral-7b"], "ranks": [0, 1],
+                "rejected_policy": "mistral-7b", "rejected": rejected,
+                "chosen_policy": "gpt4", "chosen": chosen, "token_count": rng.randint(100, 2000)}
+
+
+class RealUltraFeedback(UltraFeedback):
+    """ultrafeedback_binarized_cleaned: prompt, chosen, rejected and messages."""
+
+    def record(self, text):
+        rec = super().record(text)
+        chosen, rejected = messages(self.gen, text), messages(self.gen, text)
+        rec.update(chosen=chosen, rejected=rejected, messages=chosen)
+        return rec
+
+
+class RealArena(Arena):
+    """Chatbot Arena conversations: two conversations, judge, moderation and toxicity fields."""
+
+    def write(self, text):
+        rng, gen = self.rng, self.gen
+        turns = 2 if rng.random() < 0.1 else 1
+        conv_a = messages(gen, text, turns)
+        if turns == 2:
+            conv_a[2]["content"] = "You are " + " ".join(gen.words(6))  # a hit only in the first turn
+        conv_b = [dict(m) for m in conv_a]
+        for m in conv_b[1::2]:
+            m["content"] = gen.answer()
+        categories = ["harassment", "hate", "self-harm", "sexual", "violence", "sexual/minors", "hate/threatening",
+                      "violence/graphic", "self-harm/intent", "self-harm/instructions", "harassment/threatening"]
+        moderation = {"categories": {c: False for c in categories},
+                      "category_scores": {c: rng.random() * 1e-3 for c in categories}, "flagged": False}
+        a, b = rng.sample(MODELS, 2)
+        self.put(json.dumps({"question_id": "%016x" % rng.getrandbits(64), "model_a": a, "model_b": b,
+                             "winner": rng.choice(["model_a", "model_b", "tie", "tie (bothbad)"]),
+                             "judge": "arena_user_%d" % rng.randrange(10 ** 6), "conversation_a": conv_a,
+                             "conversation_b": conv_b, "turn": turns, "anony": True, "language": "English",
+                             "tstamp": 1682000000 + rng.random() * 1e7, "openai_moderation": moderation,
+                             "toxic_chat_tag": {"roberta-large": {"flagged": False, "probability": rng.random() * 0.01},
+                                                "t5-large": {"flagged": False, "score": rng.random() * 1e-4}}},
+                            ensure_ascii=False))
+
+
+class RealDSP(DSP):
+    """Domain-specific preference: four paragraph answers, one per domain."""
+
+    def write(self, text):
+        answers = [self.gen.answer() for _ in range(4)]
+        self.f.write(",".join([self.quote(text)] + [self.quote(a) for a in answers]) + "\n")
+
+
+REALISTIC_WRITERS = {"nectar": RealNectar, "openhermes": RealOpenHermes, "ultrafeedback": RealUltraFeedback,
+                     "arena": RealArena, "dsp": RealDSP}
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=1_300_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--shape", choices=["realistic", "ascii"], default="realistic")
     ap.add_argument("--cache-root", default="/tmp")
     a = ap.parse_args()
-    key = f"janus-ingest-corpus-v{VERSION}-n{a.records}-s{a.seed}"
+    key = f"janus-ingest-corpus-v{VERSION}-{a.shape}-n{a.records}-s{a.seed}"
     out = os.path.join(a.cache_root, key)
     if os.path.exists(os.path.join(out, "planted.json")):
         print(out)
@@ -365,7 +555,7 @@ def main():
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     print(f"generating {a.records} records into {out}", file=sys.stderr)
-    build(tmp, a.records, a.seed)
+    build(tmp, a.records, a.seed, a.shape == "realistic")
     shutil.rmtree(out, ignore_errors=True)
     os.rename(tmp, out)
     print(out)

@@ -40,16 +40,10 @@ public struct MinHasher: Sendable {
                         i += 1
                         continue
                     }
-                    // A multi-byte scalar: decode it, then ask Unicode.
-                    var iterator = bytes[i...].makeIterator()
-                    var decoder = UTF8()
-                    guard case let .scalarValue(scalar) = decoder.decode(&iterator) else {
-                        words.end(&shingles, minima: minima, salt: salt)
-                        i += 1
-                        continue
-                    }
-                    words.scalar(scalar, shingles: &shingles, minima: minima, salt: salt)
-                    i += UTF8.width(scalar)
+                    // A multi-byte scalar (the bytes of a String are valid UTF-8).
+                    let (value, width) = UTF8Bytes.scalar(bytes, at: i)
+                    words.scalar(value, shingles: &shingles, minima: minima, salt: salt)
+                    i += width
                 }
                 words.end(&shingles, minima: minima, salt: salt)
             }
@@ -83,7 +77,10 @@ public struct MinHasher: Sendable {
                 distance = 0
             } else {
                 distance += 1
-                out[j] = UInt8(truncatingIfNeeded: ((nearest ^ distance) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+                // A full mix: a plain multiply keeps the top byte of close values close, so two
+                // texts of one or two shingles that fell in the same bin agreed on most borrowed
+                // bins (false near duplicates among short texts).
+                out[j] = UInt8(truncatingIfNeeded: mix(nearest ^ distance) >> 56)
             }
         }
     }
@@ -109,17 +106,17 @@ private struct WordHasher {
     }
 
     mutating func scalar(
-        _ scalar: Unicode.Scalar, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
+        _ value: UInt32, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
     ) {
-        let p = scalar.properties
-        guard p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
-            || p.generalCategory == .spacingMark
-        else {
+        let fold = WordScalar.fold(value)
+        guard fold != 0 else {
             end(&shingles, minima: minima, salt: salt)
             return
         }
-        for b in (p.changesWhenLowercased ? p.lowercaseMapping : String(scalar)).utf8 {
-            hash = (hash << 5) &+ hash &+ UInt64(b)
+        if fold & WordScalar.multiple == 0 {
+            UTF8Bytes.hash(fold & WordScalar.valueMask, into: &hash)
+        } else if let scalar = Unicode.Scalar(value) {
+            for b in scalar.properties.lowercaseMapping.utf8 { hash = (hash << 5) &+ hash &+ UInt64(b) }
         }
         inWord = true
     }
@@ -128,6 +125,35 @@ private struct WordHasher {
         if inWord { shingles.add(mix(hash), into: minima, salt: salt) }
         hash = fnvOffset
         inWord = false
+    }
+}
+
+/// Which scalars belong to words (letters, digits, marks) and what they lower-case to, from a
+/// table for the Basic Multilingual Plane built once instead of Unicode property lookups per scalar.
+enum WordScalar {
+    static let valueMask: UInt32 = 0x1F_FFFF
+    /// The lower-case mapping is more than one scalar: ask Unicode.
+    static let multiple: UInt32 = 1 << 30
+    private static let word: UInt32 = 1 << 31
+
+    /// 0 when `value` is not part of a word; otherwise its single-scalar lower-case mapping
+    /// (`valueMask` bits) or the `multiple` flag.
+    @inline(__always) static func fold(_ value: UInt32) -> UInt32 {
+        value < 0x10000 ? bmp[Int(value)] : compute(value)
+    }
+
+    private static let bmp: [UInt32] = (0..<UInt32(0x10000)).map(compute)
+
+    private static func compute(_ value: UInt32) -> UInt32 {
+        guard let scalar = Unicode.Scalar(value) else { return 0 }
+        let p = scalar.properties
+        guard p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
+            || p.generalCategory == .spacingMark
+        else { return 0 }
+        guard p.changesWhenLowercased else { return word | value }
+        let mapping = p.lowercaseMapping.unicodeScalars
+        if mapping.count == 1, let lower = mapping.first { return word | lower.value }
+        return word | multiple
     }
 }
 

@@ -68,7 +68,7 @@ public struct SourcePreset: Sendable {
     /// Applies the preset to one record.
     public func instruction(from record: JSONValue) throws(BadRecord) -> ExtractedInstruction {
         let (text, origin) = try rawInstruction(from: record)
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw BadRecord(.empty, "instruction is empty") }
+        guard !text.trimmedWhitespace().isEmpty else { throw BadRecord(.empty, "instruction is empty") }
         return ExtractedInstruction(text: text, mainSource: mainSource, originalSource: origin)
     }
 }

@@ -220,7 +220,7 @@ public final class OpenAIClient: ChatClient {
                 message: "the answer was cut off at max_tokens (\(request.sampling.maxTokens.map(String.init) ?? "server default"))")
             return Evaluation(status: 200, failure: failure, usage: usage)
         }
-        if content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if content.unicodeScalars.allSatisfy({ UTF8Bytes.isWhitespace($0.value) }) {
             let failure = AttemptFailure(kind: .emptyContent, outcome: "empty_content", message: "the answer was empty")
             return Evaluation(status: 200, failure: failure, usage: usage)
         }
@@ -240,6 +240,7 @@ public final class OpenAIClient: ChatClient {
 
     /// The message with every occurrence of the API key masked.
     private func redact(_ text: String) -> String {
-        text.contains(apiKey) ? text.replacingOccurrences(of: apiKey, with: "[redacted key]") : text
+        guard !apiKey.isEmpty, !text.isEmpty, text.utf8.firstRange(of: apiKey.utf8) != nil else { return text }
+        return text.replacingOccurrences(of: apiKey, with: "[redacted key]")
     }
 }

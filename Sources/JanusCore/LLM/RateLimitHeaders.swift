@@ -42,7 +42,7 @@ struct RateLimitHeaders: Sendable, Hashable {
 
     /// `Retry-After`: delta seconds, or an IMF-fixdate such as `Wed, 21 Oct 2015 07:28:00 GMT`.
     static func parseRetryAfter(_ value: String, now: Date) -> Double? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmedWhitespace()
         if let seconds = Double(trimmed) { return max(0, seconds) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -54,7 +54,7 @@ struct RateLimitHeaders: Sendable, Hashable {
 
     /// OpenAI's reset durations: `20ms`, `1s`, `6m0s`, `1h2m3.5s`; a bare number is seconds.
     static func parseDuration(_ text: String) -> Double? {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmedWhitespace()
         if let seconds = Double(text) { return seconds }
         var total = 0.0
         var number = ""

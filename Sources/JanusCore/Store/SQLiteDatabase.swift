@@ -31,6 +31,9 @@ public final class SQLiteDatabase {
 
     private var handle: OpaquePointer?
     public let location: Location
+    /// Statements of `run` and `query` by their SQL, prepared once: the generation stages run
+    /// the same few statements for every request, and preparing one costs more than running it.
+    private var statements: [String: SQLiteStatement] = [:]
 
     public init(_ location: Location, readOnly: Bool = false, busyTimeoutMS: Int32 = 5000) throws {
         self.location = location
@@ -53,6 +56,7 @@ public final class SQLiteDatabase {
     }
 
     deinit {
+        statements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -73,16 +77,26 @@ public final class SQLiteDatabase {
         try SQLiteStatement(database: self, sql: sql)
     }
 
+    /// The prepared statement for `sql`, from the cache.
+    private func cached(_ sql: String) throws -> SQLiteStatement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
     /// Runs `sql` with `bindings`, returning no rows.
     public func run(_ sql: String, _ bindings: [SQLiteValue] = []) throws {
-        let statement = try prepare(sql)
+        let statement = try cached(sql)
+        defer { statement.reset() }
         try statement.bind(bindings)
         try statement.runToCompletion()
     }
 
     /// All rows of a query.
     public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws -> [SQLiteRow] {
-        let statement = try prepare(sql)
+        let statement = try cached(sql)
+        defer { statement.reset() }
         try statement.bind(bindings)
         var rows: [SQLiteRow] = []
         while let row = try statement.step() { rows.append(row) }

@@ -81,6 +81,12 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Ends the current run, releasing what it holds, and drops the bound values.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
     /// Steps until done, discarding rows.
     public func runToCompletion() throws {
         while try step() != nil {}

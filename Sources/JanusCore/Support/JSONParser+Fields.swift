@@ -74,9 +74,11 @@ extension JSONParser {
         let start = index
         var ascii = true
         while index < bytes.count {
+            index = UTF8Bytes.skipPlainStringBytes(bytes, from: index, stopAtNonASCII: ascii)
+            guard index < bytes.count else { break }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) == nil {
+                if !ascii, !UTF8Bytes.isValid(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
                     throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
                 }
                 index += 1

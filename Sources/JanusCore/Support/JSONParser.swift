@@ -147,6 +147,8 @@ public struct JSONParser {
         let start = index
         // Fast path: no escapes.
         while index < bytes.count {
+            index = UTF8Bytes.skipPlainStringBytes(bytes, from: index, stopAtNonASCII: false)
+            guard index < bytes.count else { break }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])

@@ -100,16 +100,29 @@ final class EasyHandle {
         return true
     }
 
+    /// One header line as libcurl hands it over (with its line end), parsed on the bytes: the
+    /// name and value trimmed of ASCII white space (the bytes need not be valid UTF-8).
     fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let line = bytes.bindMemory(to: UInt8.self)
+        let whole = asciiTrimmed(line, 0..<line.count)
+        if whole.count >= 5, line[whole.lowerBound..<whole.lowerBound + 5].elementsEqual("HTTP/".utf8) {
             headers = HTTPHeaders()  // a new response head: 1xx or a redirect came before
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        headers.append(name: name, value: value)
+        guard let colon = line[whole].firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = asciiTrimmed(line, whole.lowerBound..<colon)
+        let value = asciiTrimmed(line, (colon + 1)..<whole.upperBound)
+        headers.append(
+            name: String(decoding: UnsafeBufferPointer(rebasing: line[name]), as: UTF8.self),
+            value: String(decoding: UnsafeBufferPointer(rebasing: line[value]), as: UTF8.self))
+    }
+
+    private func asciiTrimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound
+        var hi = range.upperBound
+        while lo < hi, isASCIISpace(bytes[lo]) { lo += 1 }
+        while hi > lo, isASCIISpace(bytes[hi - 1]) { hi -= 1 }
+        return lo..<hi
     }
 
     private func milliseconds(_ seconds: Double) -> Int {

@@ -62,7 +62,14 @@ struct HTTPHeaders: Sendable, Hashable {
 
     /// The first value of the field named `name`.
     subscript(name: String) -> String? {
-        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        fields.first { HTTPHeaders.sameName($0.name, name) }?.value
+    }
+
+    /// Header names compare without regard to ASCII case (RFC 9110), byte by byte.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
+        }
     }
 
     static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {

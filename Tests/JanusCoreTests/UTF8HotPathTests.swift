@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import JanusCore
+
+/// The byte-level replacements for Foundation string work: the NFC quick check, the copy check
+/// on system messages, header names. Foundation serves as the oracle.
+@Suite struct UTF8HotPathTests {
+    func quickCheck(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { NFC.quickCheck($0) }
+    }
+
+    /// Every scalar of the Basic Multilingual Plane, alone and after a letter, a Hangul leading
+    /// consonant and a vowel sign that composes: whenever the quick check passes, NFC (the
+    /// standard library's) leaves the text as it is. Foundation agrees except where it composes
+    /// a leading consonant with an archaic vowel (U+1176 and later), which Unicode does not.
+    @Test func quickCheckNeverPassesTextThatNormalizationChanges() {
+        var passed = 0
+        for v in UInt32(0x80)..<0x10000 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            for prefix in ["", "a", "\u{1100}", "\u{0B47}", "\u{0627}"] {
+                let text = prefix + String(scalar)
+                let nfc = text._nfcCodeUnits
+                if quickCheck(text) {
+                    passed += 1
+                    #expect(nfc == Array(text.utf8), "U+\(String(v, radix: 16)) after \(prefix.debugDescription)")
+                }
+                let archaicJamo = prefix == "\u{1100}" && (0x1176...0x11FF).contains(v)
+                if !archaicJamo {
+                    #expect(nfc == Array(text.precomposedStringWithCanonicalMapping.utf8), "U+\(String(v, radix: 16))")
+                }
+            }
+        }
+        // Most text passes: letters of every script, CJK, punctuation.
+        #expect(passed > 250_000)
+        for text in ["Привет мир", "数据和データ", "مرحبا", "데이터", "👩\u{200D}💻 👍🏽 🇫🇷", "“quoted” — naïve café"] {
+            #expect(quickCheck(text), "\(text)")
+        }
+        for text in ["e\u{0301}", "\u{212B}", "\u{1100}\u{1161}", "\u{0627}\u{064E}", "\u{1D15E}"] {
+            #expect(!quickCheck(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func copyCheckFindsExactlyWhatContainsFinds() {
+        var generator = SeededGenerator(seed: 11)
+        let words = ["you", "are", "a", "guide", "who", "writes", "clearly", "é", "数据", "—", "and", "with", "care"]
+        func text(_ n: Int) -> String {
+            (0..<n).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
+        }
+        // Long examples (hash path), short ones (direct search), one that is a prefix of another.
+        var examples = (0..<20).map { _ in text(8 + Int(generator.next() % 30)) }
+        examples += ["are a", "clearly é", examples[0] + " and more"]
+        let check = ExampleCopyCheck(examples: examples.map { Array($0.utf8) })
+        var found = 0
+        for round in 0..<3000 {
+            var candidate = text(Int(generator.next() % 60))
+            if round % 3 == 0 {
+                let example = examples[Int(generator.next() % UInt64(examples.count))]
+                let cut = round % 2 == 0 ? example : String(example.dropLast())
+                candidate = text(Int(generator.next() % 10)) + " " + cut + " " + text(Int(generator.next() % 10))
+            }
+            let expected = examples.contains { Array(candidate.utf8).firstRange(of: Array($0.utf8)) != nil }
+            var copy = candidate
+            #expect(copy.withUTF8 { check.foundIn($0) } == expected, "\(candidate)")
+            if expected { found += 1 }
+        }
+        #expect(found > 500)
+    }
+
+    @Test func systemMessagesThatCopyAnExampleAreRefused() throws {
+        let example = "You are a patient tutor who explains every step of the reasoning in plain words for a beginner."
+        let validator = OutputValidator(exampleSystemMessages: [example])
+        let filler = Array(repeating: "Keep the answers short and kind.", count: 6).joined(separator: " ")
+        // Case, white space and composition do not hide a copy.
+        let copied = filler + " " + example.uppercased().replacingOccurrences(of: " ", with: "\n  ") + " " + filler
+        #expect(throws: InvalidOutput.self) { try validator.systemMessage(copied) }
+        let fresh = filler + " You are a careful editor who explains each change to the writer. " + filler
+        #expect(try validator.systemMessage(fresh) == fresh)
+    }
+
+    @Test func headerNamesCompareWithoutASCIICase() {
+        let headers = HTTPHeaders([("Retry-After", "2"), ("X-RateLimit-Remaining-Requests", "7")])
+        #expect(headers["retry-after"] == "2")
+        #expect(headers["x-ratelimit-remaining-requests"] == "7")
+        #expect(headers["retry-aftex"] == nil)
+        #expect(headers["retry_after"] == nil)
+        #expect(!HTTPHeaders.sameName("[", "{"))  // 0x5B and 0x7B differ only in bit 0x20, but are not letters
+    }
+}
