@@ -17,7 +17,7 @@ import Testing
             s.sourceFile = ""
             return s
         }
-        return (summary.sources.map(\.json).first ?? .null, anonymous, examples)
+        return (summary.sources.map { $0.json(summary.recipe) }.first ?? .null, anonymous, examples)
     }
 
     @Test func everyLayoutIngestsLikeTheSameRecordsAsJSONLines() throws {
