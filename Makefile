@@ -43,7 +43,7 @@ build: setup
 	$(SWIFT) build $(SWIFT_FLAGS)
 
 # On Linux the release build links the Swift runtime and Foundation in, so the installed file
-# needs no Swift toolchain, only the system's libcurl, sqlite3 and zlib.
+# needs no Swift toolchain, only the system's libcurl, sqlite3, zlib, snappy and zstd.
 RELEASE_FLAGS := -c release $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib)
 
 release: setup
