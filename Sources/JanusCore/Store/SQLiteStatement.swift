@@ -2,13 +2,16 @@ import CSQLite
 import Foundation
 
 /// A prepared statement, finalized when released.
+///
+/// It keeps no reference to its `SQLiteDatabase`: the database caches its statements, and a
+/// reference back would make a cycle that never closes the connection. SQLite itself keeps a
+/// connection closed with statements still open until the last one is finalized
+/// (`sqlite3_close_v2`), so a statement outliving its database object is safe.
 public final class SQLiteStatement {
     private var handle: OpaquePointer?
-    private let database: SQLiteDatabase
     private let sql: String
 
     init(database: SQLiteDatabase, sql: String) throws {
-        self.database = database
         self.sql = sql
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v2(database.pointer, sql, -1, &statement, nil)
@@ -20,6 +23,12 @@ public final class SQLiteStatement {
 
     deinit {
         sqlite3_finalize(handle)
+    }
+
+    /// The connection's last error, read through the statement.
+    private var lastErrorMessage: String {
+        guard let connection = sqlite3_db_handle(handle), let text = sqlite3_errmsg(connection) else { return "unknown error" }
+        return String(cString: text)
     }
 
     /// Resets the statement and binds `values` to its parameters in order.
@@ -40,7 +49,7 @@ public final class SQLiteStatement {
                 }
             }
             guard rc == SQLITE_OK else {
-                throw SQLiteError(code: rc, message: database.lastErrorMessage, context: "binding \(index) of \(sql.prefix(60))")
+                throw SQLiteError(code: rc, message: lastErrorMessage, context: "binding \(index) of \(sql.prefix(60))")
             }
         }
     }
@@ -77,7 +86,7 @@ public final class SQLiteStatement {
         case SQLITE_DONE:
             return nil
         default:
-            throw SQLiteError(code: rc, message: database.lastErrorMessage, context: String(sql.prefix(80)))
+            throw SQLiteError(code: rc, message: lastErrorMessage, context: String(sql.prefix(80)))
         }
     }
 
