@@ -84,11 +84,19 @@ soak: setup
 # The test suite under ThreadSanitizer, then under AddressSanitizer, each in its own build
 # folder (the tests that run janus-data run the sanitized binary from the same folder).
 # Known false positives outside our code are suppressed in Tests/sanitizers/ (see RELIABILITY.md).
+# Each report (of the test process or of a janus-data it ran) is also written to
+# .build-*/sanitizer-reports/ and printed again at the end, so a log that keeps only its tail
+# still shows what was found.
 sanitize: setup-test
-	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/tsan.supp $$TSAN_OPTIONS" \
-		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan $(SWIFT_FLAGS)
+	@mkdir -p .build-tsan/sanitizer-reports .build-asan/sanitizer-reports
+	@rm -f .build-tsan/sanitizer-reports/* .build-asan/sanitizer-reports/*
+	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/tsan.supp log_path=$(CURDIR)/.build-tsan/sanitizer-reports/tsan $$TSAN_OPTIONS" \
+		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan $(SWIFT_FLAGS) \
+		|| { cat .build-tsan/sanitizer-reports/* 2>/dev/null; exit 1; }
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp $$LSAN_OPTIONS" \
-		$(SWIFT) test --sanitize=address --scratch-path .build-asan $(SWIFT_FLAGS)
+	ASAN_OPTIONS="log_path=$(CURDIR)/.build-asan/sanitizer-reports/asan $$ASAN_OPTIONS" \
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan $(SWIFT_FLAGS) \
+		|| { cat .build-asan/sanitizer-reports/* 2>/dev/null; exit 1; }
 
 # libFuzzer targets (Fuzz/, a package of its own that depends on this one by path), each run
 # for FUZZ_SECONDS from the seeds in Fuzz/corpus/<target>/. New inputs go to

@@ -56,7 +56,9 @@ func runJanus(_ arguments: [String], in directory: URL, environment: [String: St
     return try runProgram(binary.path, arguments, in: directory, environment: environment)
 }
 
-/// Runs any program and collects its output and exit status.
+/// Runs any program and collects its output and exit status. Its stderr goes to a temporary
+/// file, read after it exits, so this thread reads both streams itself: no buffer is handed
+/// between threads (ThreadSanitizer cannot see a hand-over ordered only by reference counts).
 func runProgram(_ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -65,23 +67,27 @@ func runProgram(_ path: String, _ arguments: [String], in directory: URL, enviro
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes before waiting, so a full pipe never blocks the child.
-    let errData = DispatchQueue.global()
-    nonisolated(unsafe) var stderrData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    errData.async {
-        stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
+    let errURL = FileManager.default.temporaryDirectory
+        .appendingPathComponent("janus-test-stderr-\(UUID().uuidString)")
+    guard FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errURL.path])
     }
+    defer { try? FileManager.default.removeItem(at: errURL) }
+    let errFile = try FileHandle(forWritingTo: errURL)
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = errFile
+    do {
+        try process.run()
+    } catch {
+        try? errFile.close()
+        throw error
+    }
+    try errFile.close()
+    // stdout is read to its end before waiting, so a full pipe never blocks the child.
     let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     process.waitUntilExit()
+    let stderrData = try Data(contentsOf: errURL)
     return CommandResult(
         status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
         stderr: String(decoding: stderrData, as: UTF8.self))

@@ -23,6 +23,8 @@ final class ShardWriter {
     private var part: URL?
     private var records = 0
     private var bytes = 0
+    /// Lines are gathered up to this many bytes, then handed to the file's queue.
+    private static let flushBytes = 1 << 20
     private var buffer: [UInt8] = []
 
     /// `maxBytes` bounds a shard's uncompressed size; with `gzip` the shards are `.jsonl.gz`.
@@ -32,7 +34,7 @@ final class ShardWriter {
         self.shardSize = max(1, shardSize)
         self.maxBytes = maxBytes
         self.gzip = gzip
-        buffer.reserveCapacity(1 << 20)
+        buffer.reserveCapacity(ShardWriter.flushBytes)
     }
 
     /// Appends `count` encoded lines; they are split across shards where a shard fills up, so
@@ -55,7 +57,7 @@ final class ShardWriter {
         buffer.append(contentsOf: lines)
         records += count
         bytes += lines.count
-        if buffer.count >= 1 << 20 { try flush() }
+        if buffer.count >= ShardWriter.flushBytes { try flush() }
     }
 
     private func openShard() throws {
@@ -69,7 +71,10 @@ final class ShardWriter {
     private func flush() throws {
         guard let file, !buffer.isEmpty else { return }
         try file.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        // A new buffer rather than the old one emptied: the file's queue may still be reading
+        // the bytes just handed over (the old storage is freed when it is done with them).
+        buffer = []
+        buffer.reserveCapacity(ShardWriter.flushBytes)
     }
 
     private func closeShard() throws {

@@ -28,19 +28,24 @@ public final class ProgressReporter: @unchecked Sendable {
 
     public func start() {
         let interval = interval
-        task = Task { [weak self] in
+        let ticker = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
                 if Task.isCancelled { break }
                 self?.draw(final: false)
             }
         }
+        lock.withLock { task = ticker }
     }
 
-    /// Ends the display; only the first call draws.
+    /// Ends the display; only the first call draws. Safe from any thread (a signal handler's
+    /// queue stops the display of a run started on another).
     public func stop() {
-        task?.cancel()
-        task = nil
+        let ticker = lock.withLock { () -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        ticker?.cancel()
         draw(final: true)
     }
 

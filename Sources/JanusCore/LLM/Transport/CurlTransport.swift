@@ -185,7 +185,7 @@ final class CurlTransport: Sendable {
             let easy = transfer.easy
             let outcome: Outcome =
                 result == CURLE_OK
-                ? .success(HTTPResponse(status: easy.responseCode, headers: easy.headers, body: easy.body))
+                ? .success(easy.takeResponse())
                 : .failure(TransportError(curlCode: result, detail: easy.errorDetail))
             transfer.submission.continuation.resume(returning: outcome)
         }

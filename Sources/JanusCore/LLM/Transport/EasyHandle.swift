@@ -30,7 +30,9 @@ final class EasyHandle {
     /// Resets the handle and sets every option for `request`.
     func prepare(_ request: HTTPRequest) throws(TransportError) {
         curl_easy_reset(raw)
-        body.removeAll(keepingCapacity: true)
+        // Fresh buffers: the last response's went to its caller, which may still be reading them
+        // on another thread (see `takeResponse`).
+        body = []
         headers = HTTPHeaders()
         errorBuffer[0] = 0
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -87,6 +89,17 @@ final class EasyHandle {
         var code = 0
         _ = janus_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &code)
         return code
+    }
+
+    /// The response's body and headers, leaving the handle with none: the buffers go to the
+    /// caller's thread and are never written again by the transport thread when the handle is
+    /// reused (a reused handle appending into a buffer the caller read a moment ago is a data
+    /// race ordered only by the buffer's reference count, which ThreadSanitizer cannot see).
+    func takeResponse() -> HTTPResponse {
+        let response = HTTPResponse(status: responseCode, headers: headers, body: body)
+        body = []
+        headers = HTTPHeaders()
+        return response
     }
 
     /// libcurl's detailed message for the last failure.
