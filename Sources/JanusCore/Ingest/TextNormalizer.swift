@@ -28,6 +28,10 @@ public enum TextNormalizer {
             }
         }
         if range.count == bytes.count, !crlf { return nil }
+        // Not through `unsafeUninitializedCapacity` when empty: with capacity 0 that initializer
+        // sets the count of the shared empty-array storage, a write other threads' reads of any
+        // empty array race with (ThreadSanitizer reports it; CI's c4146d8 run failed on it).
+        if range.isEmpty { return [] }
         return [UInt8](unsafeUninitializedCapacity: range.count) { out, count in
             var n = 0
             var i = range.lowerBound
