@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Writes the ingest benchmark corpus (bench/make_corpus.py) as the Hub publishes it: Parquet,
-Snappy, in each source's schema (Tests/python/write_parquet.py), beside a JSON Lines copy of
+Snappy, in each source's schema (Tests/python/write_parquet.py; arena with every moderation
+category), large columns included (Nectar's answers, OpenHermes' candidates_completions and
+chosen/rejected conversations, UltraFeedback's chosen/rejected/messages, arena's two
+conversations), beside a JSON Lines copy of
 exactly the records the Parquet files hold (lines that are not a record of the schema, as the
 corpus plants a few, are left out of both), so that the two ingests can be compared.
 
@@ -16,7 +19,36 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "python"))
-from write_parquet import SCHEMAS  # noqa: E402
+from write_parquet import MESSAGES, SCHEMAS  # noqa: E402
+
+# The published arena files carry every moderation category and both toxicity models.
+CATEGORIES = ["harassment", "hate", "self-harm", "sexual", "violence", "sexual/minors", "hate/threatening",
+              "violence/graphic", "self-harm/intent", "self-harm/instructions", "harassment/threatening"]
+ARENA = pa.schema([field for field in SCHEMAS["arena"] if field.name not in ("openai_moderation", "toxic_chat_tag")] + [
+    ("openai_moderation", pa.struct([
+        ("categories", pa.struct([(c, pa.bool_()) for c in CATEGORIES])),
+        ("category_scores", pa.struct([(c, pa.float64()) for c in CATEGORIES])),
+        ("flagged", pa.bool_()),
+    ])),
+    ("toxic_chat_tag", pa.struct([
+        ("roberta-large", pa.struct([("flagged", pa.bool_()), ("probability", pa.float64())])),
+        ("t5-large", pa.struct([("flagged", pa.bool_()), ("score", pa.float64())])),
+    ])),
+])
+BENCH_SCHEMAS = dict(SCHEMAS, arena=ARENA)
+assert MESSAGES in [f.type for f in ARENA]
+
+
+def completions(record):
+    """OpenHermesPreferences lists both candidates' completions beside the two conversations:
+    the last assistant turn of each, when the corpus gives the conversations but not the list."""
+    if "candidates_completions" in record or not isinstance(record.get("chosen"), list):
+        return record.get("candidates_completions")
+    out = []
+    for side in ("chosen", "rejected"):
+        turns = [m.get("content") for m in record.get(side) or [] if isinstance(m, dict) and m.get("role") == "assistant"]
+        out.append(turns[-1] if turns else None)
+    return out
 
 FILES = {"nectar": "nectar.jsonl", "ultrafeedback": "ultrafeedback.jsonl.gz", "arena": "arena.json", "openhermes": "openhermes.jsonl"}
 CHUNK = 50_000
@@ -52,7 +84,7 @@ def table(rows, schema):
 
 
 def convert(preset, source, out_dir):
-    schema = SCHEMAS[preset]
+    schema = BENCH_SCHEMAS[preset]
     writer = pq.ParquetWriter(os.path.join(out_dir, preset + ".parquet"), schema, compression="snappy")
     with open(os.path.join(out_dir, preset + ".jsonl"), "w", encoding="utf-8") as jsonl:
         chunk = []
@@ -67,7 +99,10 @@ def convert(preset, source, out_dir):
         for record in records(source):
             if not isinstance(record, dict):
                 continue
-            chunk.append({field.name: record.get(field.name) for field in schema})
+            row = {field.name: record.get(field.name) for field in schema}
+            if preset == "openhermes":
+                row["candidates_completions"] = completions(record)
+            chunk.append(row)
             if len(chunk) == CHUNK:
                 flush()
         if chunk:

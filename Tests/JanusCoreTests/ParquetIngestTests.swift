@@ -58,10 +58,10 @@ import Testing
     }
 
     @Test func onlyTheColumnsThePresetUsesAreRead() throws {
-        // The answers are written in an encoding this reader does not decode: reading every
-        // column fails there, reading the preset's columns never touches them.
+        // The answers' ranks are written in an encoding this reader does not decode: reading
+        // every column fails there, reading the preset's columns never touches them.
         let dir = try TestPaths.temporaryDirectory()
-        let layout = ParquetFixtures.Layout(codec: "snappy", plainColumns: ["answers.list.element.answer": "DELTA_BYTE_ARRAY"])
+        let layout = ParquetFixtures.Layout(codec: "snappy", plainColumns: ["answers.list.element.rank": "BYTE_STREAM_SPLIT"])
         let nectar = try #require(ParquetFixtures.records(count: 40)["nectar"])
         let written = try ParquetFixtures.write(["nectar": nectar], layouts: [layout], in: dir)
         let file = try #require(written["nectar"]?.first)
@@ -72,7 +72,7 @@ import Testing
         let error = #expect(throws: IngestError.self) {
             try RecordReader.forEachRecord(path: file.path, maxLineBytes: 1 << 20) { _ in }
         }
-        #expect(error?.localizedDescription.contains("row group 1 of 1, column `answers.list.element.answer`: unsupported encoding DELTA_BYTE_ARRAY") == true)
+        #expect(error?.localizedDescription.contains("row group 1 of 1, column `answers.list.element.rank`: unsupported encoding BYTE_STREAM_SPLIT") == true)
     }
 
     @Test func aCorruptPageIsAnErrorNamingTheFileRowGroupAndColumn() throws {

@@ -197,8 +197,41 @@ final class ParquetColumnCursor {
                 try RLEHybridDecoder.decode(UnsafeBufferPointer(rebasing: all[(offset + 4)...]), bitWidth: 1, count: defined, into: &bits)
             }
             values = ParquetValueTable(booleans: bits.map { UInt8(truncatingIfNeeded: $0) })
+        case ParquetEncoding.deltaBinaryPacked, ParquetEncoding.deltaLengthByteArray, ParquetEncoding.deltaByteArray:
+            usesDictionary = false
+            values = try decodeDelta(page, from: offset, encoding: encoding, count: defined)
         default:
             throw ParquetFormatError("unsupported encoding \(ParquetEncoding.name(encoding))")
+        }
+    }
+
+    private func decodeDelta(_ page: [UInt8], from offset: Int, encoding: Int32, count: Int) throws(ParquetFormatError) -> ParquetValueTable {
+        var position = offset
+        switch encoding {
+        case ParquetEncoding.deltaBinaryPacked:
+            guard leaf.type == .int32 || leaf.type == .int64 else { throw ParquetFormatError("DELTA_BINARY_PACKED on a non-integer column") }
+            var integers: [Int64] = []
+            try page.withUnsafeBufferPointer { all throws(ParquetFormatError) in
+                try ParquetDeltaDecoder.integers(all, at: &position, count: count, into: &integers)
+            }
+            return try ParquetValueTable(integers: integers, leaf: leaf)
+        case ParquetEncoding.deltaLengthByteArray:
+            guard leaf.type == .byteArray else { throw ParquetFormatError("DELTA_LENGTH_BYTE_ARRAY on a non-BYTE_ARRAY column") }
+            var bounds: [Int] = []
+            try page.withUnsafeBufferPointer { all throws(ParquetFormatError) in
+                try ParquetDeltaDecoder.lengthPrefixed(all, at: &position, count: count, bounds: &bounds)
+            }
+            return ParquetValueTable(byteArrays: page, bounds: bounds)
+        default:
+            guard leaf.type == .byteArray || leaf.type == .fixedLenByteArray else {
+                throw ParquetFormatError("DELTA_BYTE_ARRAY on a column that is not a byte array")
+            }
+            var bytes: [UInt8] = []
+            var bounds: [Int] = []
+            try page.withUnsafeBufferPointer { all throws(ParquetFormatError) in
+                try ParquetDeltaDecoder.prefixed(all, at: &position, count: count, into: &bytes, bounds: &bounds)
+            }
+            return ParquetValueTable(byteArrays: bytes, bounds: bounds)
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Bytes read at any offset: a file (`pread`), or bytes in memory (tests, fuzzing).
-protocol RandomAccessBytes: AnyObject {
+protocol RandomAccessBytes: AnyObject, Sendable {
     var size: Int { get }
     /// Exactly `count` bytes from `offset`; the caller keeps within `size`.
     func read(at offset: Int, count: Int) throws -> [UInt8]
@@ -70,7 +70,7 @@ final class MemoryRandomAccess: RandomAccessBytes {
 }
 
 /// An open Parquet file: its footer and schema. Pages are read by `ParquetColumnCursor`.
-final class ParquetFile {
+final class ParquetFile: Sendable {
     let path: String
     let bytes: any RandomAccessBytes
     let metadata: ParquetMetadata

@@ -2,7 +2,7 @@
 /// needs: structs, lists (the LIST-annotated three-level form, its legacy variants, and bare
 /// repeated fields) and leaf columns. Maps stay what their encoding is: a list of
 /// `{key, value}` structs.
-final class ParquetSchemaNode {
+final class ParquetSchemaNode: Sendable {
     enum Kind {
         case leaf(column: Int)
         case group([ParquetSchemaNode])

@@ -53,6 +53,30 @@ struct ParquetValueTable {
         count = booleans.count
     }
 
+    /// Byte arrays already cut: value `i` is `bytes[bounds[2i]..<bounds[2i+1]]` (DELTA pages).
+    init(byteArrays bytes: [UInt8], bounds: [Int]) {
+        type = .byteArray
+        self.bytes = bytes
+        self.bounds = bounds
+        count = bounds.count / 2
+    }
+
+    /// INT32 or INT64 values already decoded (DELTA_BINARY_PACKED pages), stored little-endian.
+    init(integers: [Int64], leaf: ParquetLeaf) throws(ParquetFormatError) {
+        guard leaf.type == .int32 || leaf.type == .int64 else {
+            throw ParquetFormatError("DELTA_BINARY_PACKED on a \(leaf.type) column")
+        }
+        type = leaf.type
+        width = leaf.type == .int32 ? 4 : 8
+        count = integers.count
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(width * integers.count)
+        for v in integers {
+            for i in 0..<width { bytes.append(UInt8(truncatingIfNeeded: v >> Int64(8 * i))) }
+        }
+        self.bytes = bytes
+    }
+
     static func width(of leaf: ParquetLeaf) -> Int {
         switch leaf.type {
         case .int32, .float: return 4
@@ -112,10 +136,21 @@ struct ParquetValueTable {
 func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var runStart = 0
-    for i in 0..<bytes.count {
+    var i = 0
+    while i < bytes.count {
+        // Eight bytes at a time while none needs escaping.
+        if let base = bytes.baseAddress, bytes.count - i >= 8 {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if !needsEscape(w) {
+                i += 8
+                continue
+            }
+        }
         let b = bytes[i]
+        i += 1
         guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+        let at = i - 1
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<at]))
         switch b {
         case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
         case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -124,10 +159,21 @@ func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt
         case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
         default: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
         }
-        runStart = i + 1
+        runStart = i
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     out.append(UInt8(ascii: "\""))
+}
+
+/// Whether any of the eight bytes of `w` is a control character, `"` or `\\` (exact: bytes
+/// of 0x80 and up never match).
+@inline(__always) private func needsEscape(_ w: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let control = (w &- ones &* 0x20) & ~w & high
+    let quote = w ^ (ones &* 0x22)
+    let backslash = w ^ (ones &* 0x5C)
+    return control | ((quote &- ones) & ~quote & high) | ((backslash &- ones) & ~backslash & high) != 0
 }
 
 /// Appends `"key":`.

@@ -19,17 +19,8 @@ enum RLEHybridDecoder {
         let mask: UInt64 = bitWidth == 32 ? 0xFFFF_FFFF : (1 << UInt64(bitWidth)) - 1
         var position = 0
         while out.count < count {
-            var header: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard position < bytes.count else { throw ParquetFormatError("RLE data ends after \(out.count) of \(count) values") }
-                let b = bytes[position]
-                position += 1
-                guard shift < 64 else { throw ParquetFormatError("RLE run header too long") }
-                header |= UInt64(b & 0x7F) << shift
-                if b & 0x80 == 0 { break }
-                shift += 7
-            }
+            guard position < bytes.count else { throw ParquetFormatError("RLE data ends after \(out.count) of \(count) values") }
+            let header = try unsignedVarint(bytes, &position, what: "RLE run header")
             if header & 1 == 0 {
                 let run = header >> 1
                 guard valueBytes <= bytes.count - position else { throw ParquetFormatError("RLE run ends early") }
@@ -47,18 +38,32 @@ enum RLEHybridDecoder {
                 guard !needed.overflow else { throw ParquetFormatError("bit-packed run too long") }
                 let runBytes = min(needed.partialValue, available)
                 let values = Int(min(groups * 8, UInt64(count - out.count)))
-                var bitPosition: UInt64 = 0
+                guard (values - 1) * bitWidth / 8 < Int(runBytes) else { throw ParquetFormatError("bit-packed run ends early") }
+                let run = UnsafeBufferPointer(rebasing: bytes[position..<(position + Int(runBytes))])
+                var bitPosition = 0
                 for _ in 0..<values {
-                    let byteIndex = Int(bitPosition >> 3)
-                    guard byteIndex < runBytes else { throw ParquetFormatError("bit-packed run ends early") }
-                    var word: UInt64 = 0
-                    let last = min(Int(runBytes), byteIndex + 8)
-                    for i in byteIndex..<last { word |= UInt64(bytes[position + i]) << UInt64(8 * (i - byteIndex)) }
-                    out.append(UInt32((word >> (bitPosition & 7)) & mask))
-                    bitPosition += UInt64(bitWidth)
+                    // A value of up to 32 bits at any bit offset lies within one 8-byte word.
+                    let word = BitUnpacker.word(run, at: bitPosition >> 3)
+                    out.append(UInt32(truncatingIfNeeded: (word >> UInt64(bitPosition & 7)) & mask))
+                    bitPosition += bitWidth
                 }
                 position += Int(runBytes)
             }
+        }
+    }
+
+    /// An unsigned LEB128 varint at `position`, which it moves past; `what` names it in errors.
+    static func unsignedVarint(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, what: String) throws(ParquetFormatError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard position < bytes.count else { throw ParquetFormatError("\(what) ends early") }
+            let b = bytes[position]
+            position += 1
+            guard shift < 64 else { throw ParquetFormatError("\(what) too long") }
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return result }
+            shift += 7
         }
     }
 
