@@ -92,6 +92,24 @@ import Testing
         #expect(mean > 0 && mean < 1)
     }
 
+    @Test func planCountsWhatEachBenchCommandWouldSend() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        try benchStore(in: dir, count: 3)
+        func requests(_ arguments: [String]) throws -> Int? {
+            let plan = try runJanus(["bench", "plan"] + arguments + ["--db", "j.db", "--provider", "offline", "--json"], in: dir)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            return try JSONParser.parse(plan.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["total_requests"]?.intValue
+        }
+        #expect(try requests(["build"]) == 0)
+        #expect(try requests(["build", "--seed", "8"]) == 9 * 4, "another seed draws other examples: every part of every item is asked again")
+        #expect(try requests(["answer", "--model", "m"]) == 9)
+        #expect(try runJanus(["bench", "answer", "--db", "j.db", "--provider", "offline", "--model", "m"], in: dir).status == 0)
+        #expect(try requests(["answer", "--model", "m"]) == 0)
+        #expect(try requests(["judge", "--judge-model", "j", "--runs", "2"]) == 9 * 4 * 2)
+        #expect(try runJanus(["bench", "judge", "--db", "j.db", "--provider", "offline", "--judge-model", "j", "--runs", "2"], in: dir).status == 0)
+        #expect(try requests(["judge", "--judge-model", "j", "--runs", "3"]) == 9 * 4)
+    }
+
     @Test(.needsDatasets) func benchExportLoadsWithDatasets() throws {
         let dir = try TestPaths.temporaryDirectory()
         try benchStore(in: dir)

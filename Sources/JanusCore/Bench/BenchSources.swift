@@ -73,7 +73,7 @@ public struct BenchIntake: Sendable {
     public var perSource: [Counts] = []
     /// New instructions chosen this time (seeded).
     public var added: [BenchInstruction] = []
-    public var drops: [BenchDrop] = []
+    public var drops: [IngestDrop] = []
     /// Bench instructions stored before this run.
     public var storedBefore = 0
     public var target = 0
@@ -128,7 +128,7 @@ public enum BenchSelector {
             counts.source = preset.source
             func drop(_ line: Int, _ reason: String, _ detail: String, of other: String? = nil) {
                 counts.dropped[reason, default: 0] += 1
-                intake.drops.append(BenchDrop(source: preset.source, file: spec.path, line: line, reason: reason, detail: detail, duplicateOf: other))
+                intake.drops.append(IngestDrop(sourceName: preset.source, file: spec.path, line: line, reason: reason, detail: detail, duplicateOf: other))
             }
             try RecordReader.forEachRecord(path: spec.path, maxLineBytes: settings.maxLineBytes) { raw in
                 counts.read += 1

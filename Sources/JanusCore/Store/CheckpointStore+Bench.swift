@@ -21,26 +21,6 @@ public struct BenchInstruction: Sendable, Hashable {
     }
 }
 
-/// A bench source line that `bench build` did not keep, and why.
-public struct BenchDrop: Sendable, Hashable {
-    public var source: String
-    public var file: String
-    public var line: Int
-    /// `bad`, `in_collection`, `near_collection`, `repeated`, `near_repeated`.
-    public var reason: String
-    public var detail: String
-    public var duplicateOf: String?
-
-    public init(source: String, file: String, line: Int, reason: String, detail: String, duplicateOf: String? = nil) {
-        self.source = source
-        self.file = file
-        self.line = line
-        self.reason = reason
-        self.detail = detail
-        self.duplicateOf = duplicateOf
-    }
-}
-
 extension CheckpointStore {
     /// Every bench instruction, in position order.
     public func benchInstructions() throws -> [BenchInstruction] {
@@ -54,9 +34,10 @@ extension CheckpointStore {
     }
 
     /// Adds bench instructions (positions continue after the stored ones) and the drops of one
-    /// `bench build`, in one transaction. Returns how many instructions were new.
+    /// `bench build` (reasons `bad`, `in_collection`, `near_collection`, `repeated`,
+    /// `near_repeated`), in one transaction. Returns how many instructions were new.
     @discardableResult
-    public func addBenchInstructions(_ list: [BenchInstruction], drops: [BenchDrop], runID: Int) throws -> Int {
+    public func addBenchInstructions(_ list: [BenchInstruction], drops: [IngestDrop], runID: Int) throws -> Int {
         try locked {
             try db.transaction {
                 var next = (try db.query("SELECT COALESCE(MAX(position), -1) FROM bench_instructions").first?.int(0) ?? -1) + 1
@@ -78,7 +59,7 @@ extension CheckpointStore {
                     try db.run("""
                         INSERT INTO bench_drops(run_id, source, file, line, reason, detail, duplicate_of) VALUES (?,?,?,?,?,?,?)
                         """, [
-                        .int(runID), .text(drop.source), .text(drop.file), .int(drop.line), .text(drop.reason), .text(drop.detail),
+                        .int(runID), .text(drop.sourceName), .text(drop.file), .int(drop.line), .text(drop.reason), .text(drop.detail),
                         .optionalText(drop.duplicateOf),
                     ])
                 }

@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             BenchBuildCommand.self, BenchExportCommand.self, BenchAnswerCommand.self, BenchJudgeCommand.self, BenchReportCommand.self,
-            BenchStatsCommand.self,
+            BenchStatsCommand.self, BenchPlanCommand.self,
         ])
 }
 
@@ -92,6 +92,37 @@ struct BenchExportCommand: JanusCommand {
         let incomplete = result.incomplete.values.reduce(0, +)
         if incomplete > 0 { line += "; \(incomplete) items incomplete (run `janus-data bench build` again)" }
         Console.info(line)
+        return 0
+    }
+}
+
+struct BenchPlanCommand: JanusCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what bench build, answer or judge would send: requests, tokens and cost per stage. Sends nothing.",
+        discussion: """
+            Give the flags the command itself would get: the writer's --model for build, the model under test's --model \
+            (and --name) for answer, --judge-model, --answers and --runs for judge.
+            """)
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var llm: LLMOptions
+    @Argument(help: "build, answer or judge.") var part: String
+    @Option(help: "answer: the answer set's name (default: --model).") var name: String?
+    @Option(help: "judge: the judge model (default: --model).") var judgeModel: String?
+    @Option(name: .customLong("answers"), help: "judge: an answer set to judge (default: every stored one); repeatable.") var answerSets: [String] = []
+    @Option(help: "judge: runs per answer and rubric.") var runs = 3
+    @Flag(help: "Print the plan as JSON on stdout.") var json = false
+
+    func execute() async throws -> Int32 {
+        guard let part = BenchPart(rawValue: part) else { throw ValidationError("plan what: build, answer or judge, not \"\(part)\"") }
+        var config = try llm.resolve(global)
+        if part == .judge, let judgeModel { config.client.model = judgeModel }
+        let workspace = try Workspace(config: config)
+        var sets = answerSets
+        if part == .answer { sets = [name ?? config.client.model] }
+        if part == .judge, sets.isEmpty { sets = try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer.rawValue) }
+        let plan = try workspace.benchPlan(part, answerSets: sets, runs: runs)
+        if json { Console.out(plan.json.serialized()) } else { Console.info(plan.table) }
         return 0
     }
 }
