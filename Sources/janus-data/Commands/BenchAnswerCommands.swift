@@ -40,7 +40,7 @@ struct BenchJudgeCommand: JanusCommand {
         discussion: """
             One call per rubric per answer per run, at temperature 1.0 (the paper's GPT-4-Turbo-0125 setting), asking for \
             feedback and then "[RESULT] N". An answer the verdict parser cannot read is re-asked, then quarantined with its \
-            text (see `janus-data failures --stage bench_judge`). Example: janus-data bench judge --judge-model gpt-4-turbo-2024-04-09
+            text (see `janus-data bench failures --stage bench_judge`). Example: janus-data bench judge --judge-model gpt-4-turbo-2024-04-09
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var llm: LLMOptions

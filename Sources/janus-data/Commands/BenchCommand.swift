@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             BenchBuildCommand.self, BenchExportCommand.self, BenchAnswerCommand.self, BenchJudgeCommand.self, BenchReportCommand.self,
-            BenchStatsCommand.self, BenchPlanCommand.self,
+            BenchStatsCommand.self, BenchPlanCommand.self, BenchFailuresCommand.self,
         ])
 }
 
@@ -123,6 +123,29 @@ struct BenchPlanCommand: JanusCommand {
         if part == .judge, sets.isEmpty { sets = try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer.rawValue) }
         let plan = try workspace.benchPlan(part, answerSets: sets, runs: runs)
         if json { Console.out(plan.json.serialized()) } else { Console.info(plan.table) }
+        return 0
+    }
+}
+
+struct BenchFailuresCommand: JanusCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "failures", abstract: "The bench's failed and quarantined items, by stage and reason, with the start of each refused answer.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this stage (bench_expand, bench_systems, bench_reference, bench_rubrics, bench_answer, bench_judge).") var stage: String?
+    @Option(help: "Items shown per reason.") var limit = 3
+    @Flag(help: "Print as JSON on stdout.") var json = false
+
+    func execute() async throws -> Int32 {
+        var chosen: Stage?
+        if let stage {
+            guard let s = Stage(rawValue: stage), Stage.bench.contains(s) else {
+                throw ValidationError("--stage must be one of \(Stage.bench.map(\.rawValue).joined(separator: ", ")), not \"\(stage)\"")
+            }
+            chosen = s
+        }
+        let workspace = try Workspace(config: try global.resolve())
+        let failures = try BenchFailures.compute(workspace.store, stage: chosen)
+        if json { Console.out(failures.json.serialized()) } else { Console.out(failures.text(limit: limit)) }
         return 0
     }
 }
