@@ -10,11 +10,10 @@ import Testing
     static let sources = ["alpaca_eval=alpaca_eval.json", "mt_bench=mt_bench.jsonl", "koala=koala.jsonl", "flask=flask.jsonl", "self_instruct=self_instruct.jsonl"]
         .flatMap { ["--source", $0.replacingOccurrences(of: "=", with: "=\(TestPaths.sample.path)/bench/")] }
 
-    func llm(_ server: TestChatServer, model: String) -> [String] {
-        [
-            "--provider", "openai", "--base-url", server.baseURL, "--model", model, "--api-key-env", ClientFixture.keyEnv,
-            "--concurrency", "\(Self.concurrency)", "--seed", "9",
-        ]
+    /// The flags of a command that asks the test server (`model`: its --model, when it takes one).
+    func llm(_ server: TestChatServer, model: String? = nil) -> [String] {
+        ["--provider", "openai", "--base-url", server.baseURL, "--api-key-env", ClientFixture.keyEnv, "--concurrency", "\(Self.concurrency)", "--seed", "9"]
+            + (model.map { ["--model", $0] } ?? [])
     }
 
     func steps(_ server: TestChatServer, db: String) -> [[String]] {
@@ -113,5 +112,33 @@ import Testing
         #expect(model?["missing_verdicts"]?.intValue == 0)
         let score = model?["score"]?.doubleValue ?? 0
         #expect(score >= 1 && score <= 5)
+    }
+
+    @Test func maxCostStopsTheJudgeAndARunWithMoreGoesOn() async throws {
+        let server = try await TestChatServer.start(["--content", "janus"])
+        let dir = try TestPaths.temporaryDirectory()
+        try collection("j.db", in: dir)
+        let offline = ["--db", "j.db", "--provider", "offline"]
+        #expect(try runJanus(["bench", "build", "--count", "2"] + offline + Self.sources, in: dir).status == 0)
+        #expect(try runJanus(["bench", "answer", "--model", "m"] + offline, in: dir).status == 0)
+        let judge = ["bench", "judge", "--db", "j.db", "--runs", "1", "--judge-model", "gpt-4o-2024-08-06"]
+            + llm(server)
+        let plan = try runJanus(
+            ["bench", "plan", "judge", "--db", "j.db", "--runs", "1", "--judge-model", "gpt-4o-2024-08-06", "--json"]
+                + llm(server), in: dir)
+        let planned = try JSONParser.parse(plan.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(planned["total_requests"]?.intValue == 2 * 3 * 4)
+        #expect((planned["total_cost_usd"]?.doubleValue ?? 0) > 0)
+
+        let capped = try runJanus(judge + ["--max-cost", "0.0001"], in: dir, environment: ClientFixture.environment)
+        #expect(capped.status == 3, "\(capped.stderr)")
+        #expect(capped.stderr.contains("max_cost reached"), "\(capped.stderr)")
+        let sent = try await server.requestCount()
+        #expect(sent > 0 && sent < 24)
+        let rest = try runJanus(judge + ["--max-cost", "5"], in: dir, environment: ClientFixture.environment)
+        #expect(rest.status == 0, "\(rest.stderr)")
+        let report = try runJanus(["bench", "report", "--db", "j.db", "--json"], in: dir)
+        let model = try JSONParser.parse(report.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["models"]?.arrayValue?.first
+        #expect(model?["items"]?.intValue == 6 && model?["missing_verdicts"]?.intValue == 0)
     }
 }
