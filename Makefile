@@ -104,7 +104,7 @@ sanitize: setup-test
 # Swift's own crash backtracer is off so that a failed check prints its message and libFuzzer's
 # report, not a second report from AddressSanitizer about the backtracer reading the stack.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= FuzzJSON FuzzCSV FuzzPreferenceSet FuzzResponseDecoder FuzzParquet
+FUZZ_TARGETS ?= FuzzJSON FuzzCSV FuzzPreferenceSet FuzzResponseDecoder FuzzParquet FuzzVerdict
 FUZZ_BUILD_FLAGS := -Xswiftc -sanitize=fuzzer,address
 
 fuzz: setup

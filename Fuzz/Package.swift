@@ -7,7 +7,7 @@
 // executable's `main` to `<Module>_main`, which only exists when main.swift has top-level code.)
 import PackageDescription
 
-let fuzzTargets = ["FuzzJSON", "FuzzCSV", "FuzzPreferenceSet", "FuzzResponseDecoder", "FuzzParquet"]
+let fuzzTargets = ["FuzzJSON", "FuzzCSV", "FuzzPreferenceSet", "FuzzResponseDecoder", "FuzzParquet", "FuzzVerdict"]
 
 let package = Package(
     name: "janus-fuzz",

@@ -163,6 +163,20 @@ def janus_content(request, digest, fault):
     messages = request.get("messages", []) if isinstance(request, dict) else []
     user = next((m.get("content", "") for m in messages if m.get("role") == "user"), "")
     words = [digest[i:i + 6] for i in range(0, 60, 6)]
+    if "[RESULT]" in user:
+        # A judge's verdict: feedback, then the score; now and then in another shape judges use.
+        score = 1 + int(digest[:8], 16) % 5
+        shape = int(digest[8:10], 16) % 4
+        if shape == 0:
+            return f"[RESULT] {score}\nFeedback: the response keeps {words[0]} in view."
+        if shape == 1:
+            return f"Feedback: the response weighs {words[1]}.\nScore: {score}/5"
+        return f"Feedback: the response covers {words[2]} and {words[3]}. [RESULT] {score}"
+    if "score rubric" in user and "JSON" in user:
+        items = [{"dimension": d, "criteria": f"Does the response follow {words[i]}?",
+                  "score_descriptions": {str(n): f"Level {n} of {words[i + 4]}." for n in range(1, 6)}}
+                 for i, d in enumerate(DIMENSIONS)]
+        return json.dumps(items)
     if "preference set" in user and "JSON" in user:
         items = [{"dimension": d, "subdimension": f"sub{words[i]}", "preference": f"pref {words[i + 4]}",
                   "description": f"A response that keeps {words[i]} and {words[i + 5]} in view."}

@@ -89,6 +89,7 @@ public struct ItemInspector: Sendable {
         case .expand: return try requests.expand(instruction, variant: variant)
         case .systems: return try requests.systems(instruction, variant: variant, preferenceSet: set ?? PreferenceSet(preferences: []))
         case .respond: return try requests.respond(instruction, variant: variant, systemMessage: system ?? "")
+        default: throw TemplateError(file: stage.rawValue, message: "not a collection stage")
         }
     }
 

@@ -18,6 +18,7 @@ extension OutputValidator {
         case .expand: return try Self.preferenceSet(answer, others: others).json.serialized()
         case .systems: return try systemMessage(answer)
         case .respond: return try response(answer)
+        default: return answer
         }
     }
 }

@@ -8,6 +8,20 @@ public struct PreparedRequest: Sendable {
     public var meta: JSONValue
 }
 
+extension PreparedRequest {
+    /// `request` keyed for `provider`, its meta the draws, the template's hash and the sampling.
+    init(_ request: ChatRequest, provider: String, draws: [(String, JSONValue)], template: String) {
+        var meta = draws
+        meta.append(("template", .string(template)))
+        let sampling = request.sampling
+        if let t = sampling.temperature { meta.append(("temperature", .number(t))) }
+        if let p = sampling.topP { meta.append(("top_p", .number(p))) }
+        if let m = sampling.maxTokens { meta.append(("max_tokens", .integer(m))) }
+        if let s = sampling.seed { meta.append(("seed", .integer(s))) }
+        self.init(request: request, key: request.key(provider: provider), meta: .object(meta))
+    }
+}
+
 /// Builds each stage's request for an item. Every random choice comes from a generator seeded
 /// by (run seed, stage, instruction id, variant), so a rerun or a resume builds the same request
 /// and finds its stored answer.
@@ -75,13 +89,7 @@ public struct StageRequests: Sendable {
         let request = ChatRequest(
             model: model, messages: messages, sampling: sampling, extra: generation.extra, purpose: stage.rawValue,
             keySalt: "variant=\(variant)")
-        var meta = draws
-        meta.append(("template", .string(templates[stage].hash)))
-        if let t = sampling.temperature { meta.append(("temperature", .number(t))) }
-        if let p = sampling.topP { meta.append(("top_p", .number(p))) }
-        if let m = sampling.maxTokens { meta.append(("max_tokens", .integer(m))) }
-        if let s = sampling.seed { meta.append(("seed", .integer(s))) }
-        return PreparedRequest(request: request, key: request.key(provider: providerKind), meta: .object(meta))
+        return PreparedRequest(request, provider: providerKind, draws: draws, template: templates[stage].hash)
     }
 
     /// Which seed preference set an (instruction, variant) is shown.

@@ -20,7 +20,10 @@ public struct OfflineProvider: ChatClient {
         let content: String
         switch request.purpose {
         case "expand": content = preferenceSet(for: prompt, rng: &rng)
-        case "systems": content = systemMessage(for: prompt, rng: &rng)
+        case "systems", "bench_systems": content = systemMessage(for: prompt, rng: &rng)
+        case "bench_expand": content = benchPreferenceSet(for: instructionPart(prompt), rng: &rng)
+        case "bench_rubrics": content = rubrics(for: prompt, rng: &rng)
+        case "bench_judge": content = verdict(rng: &rng)
         default:
             let system = request.messages.first { $0.role == "system" }?.content ?? ""
             content = response(to: prompt, system: system, rng: &rng)
@@ -85,7 +88,7 @@ public struct OfflineProvider: ChatClient {
     }
 
     /// What follows the last "Instruction:" of a prompt (all of it when there is none).
-    private func instructionPart(_ prompt: String) -> String {
+    func instructionPart(_ prompt: String) -> String {
         var copy = prompt
         let start: Int?? = copy.withUTF8 { bytes in
             var found: Int?
@@ -148,7 +151,7 @@ public struct OfflineProvider: ChatClient {
     /// The lines of `prompt` that start with "- " (the preference listing), found on the bytes;
     /// text where a line break or the prefix could be part of a larger character goes the
     /// `Character` way.
-    private func preferenceLines(_ prompt: String) -> [Substring] {
+    func preferenceLines(_ prompt: String) -> [Substring] {
         var copy = prompt
         let ranges: [Range<Int>]? = copy.withUTF8 { bytes in
             var out: [Range<Int>] = []

@@ -25,12 +25,13 @@ public struct Plan: Sendable {
     /// built now (their mean for those still waiting on an earlier stage); completions from the
     /// mean of stored answers of the stage, or max_tokens when there are none.
     public static func make(
-        status: PipelineStatus, store: CheckpointStore, generation: GenerationSettings, price: ModelPrice?, model: String
+        status: PipelineStatus, store: CheckpointStore, generation: GenerationSettings, price: ModelPrice?, model: String,
+        stages: [Stage] = Stage.allCases
     ) throws -> Plan {
         let usage = try store.usageTotals()
         var out: [StageEstimate] = []
         var previousPromptMean = 0
-        for stage in Stage.allCases {
+        for stage in stages {
             let c = status.stages[stage] ?? PipelineStatus.Counts()
             let requests = c.pending
             let promptMean = c.ready > 0 ? c.readyPromptTokens / c.ready : previousPromptMean

@@ -6,6 +6,7 @@ import Foundation
 /// terminal); stopping again, or a tick that was under way, draws nothing more.
 public final class ProgressReporter: @unchecked Sendable {
     private let stats: RunStats
+    private let stages: [Stage]
     private let interactive: Bool
     private let interval: Double
     private let write: @Sendable (String) -> Void
@@ -17,10 +18,11 @@ public final class ProgressReporter: @unchecked Sendable {
     /// `write` receives each drawing (stderr by default); `interval` is the seconds between
     /// them (half a second on a terminal, five in a log).
     public init(
-        stats: RunStats, interactive: Bool = isatty(STDERR_FILENO) == 1, interval: Double? = nil,
+        stats: RunStats, stages: [Stage] = Stage.allCases, interactive: Bool = isatty(STDERR_FILENO) == 1, interval: Double? = nil,
         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) {
         self.stats = stats
+        self.stages = stages
         self.interactive = interactive
         self.interval = interval ?? (interactive ? 0.5 : 5)
         self.write = write
@@ -64,7 +66,7 @@ public final class ProgressReporter: @unchecked Sendable {
         let priced = stats.unpriced == nil
         let elapsed = max(0.001, Date().timeIntervalSince(stats.startedAt))
         let load = stats.clientLoad.map { [$0.line] } ?? []
-        return Stage.allCases.map { stage in
+        return stages.map { stage in
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             let rate = Double(c.accepted) / elapsed
             let left = max(0, c.total - c.done - c.failed - c.quarantined)
@@ -85,7 +87,7 @@ public final class ProgressReporter: @unchecked Sendable {
         var tokens = 0
         var cost = 0.0
         var problems = 0
-        for stage in Stage.allCases {
+        for stage in stages {
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             parts.append("\(stage.rawValue) \(c.done)/\(c.total)")
             tokens += c.promptTokens + c.completionTokens

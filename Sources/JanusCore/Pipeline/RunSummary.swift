@@ -4,8 +4,13 @@ import Foundation
 /// were answered from the store, tokens and cost.
 public struct RunSummary: Sendable {
     public var stats: RunStats
+    /// The stages reported (the collection's unless told: the bench commands name theirs).
+    public var stages: [Stage]
 
-    public init(stats: RunStats) { self.stats = stats }
+    public init(stats: RunStats, stages: [Stage] = Stage.allCases) {
+        self.stats = stats
+        self.stages = stages
+    }
 
     public var json: JSONValue {
         let snap = stats.snapshot()
@@ -13,7 +18,7 @@ public struct RunSummary: Sendable {
         return .object([
             ("requests_sent", .integer(snap.requestsSent)), ("cache_hits", .integer(snap.cacheHits)),
             ("stopped", stats.stopReason.map { .string($0) } ?? .null),
-            ("stages", .object(Stage.allCases.map { stage in
+            ("stages", .object(stages.map { stage in
                 let c = snap.stages[stage] ?? RunStats.StageCounts()
                 return (stage.rawValue, .object([
                     ("total", .integer(c.total)), ("done", .integer(c.done)), ("new", .integer(c.accepted)),
@@ -31,7 +36,7 @@ public struct RunSummary: Sendable {
         let unpriced = stats.unpriced
         var rows = [["stage", "total", "done", "new", "failed", "quarantined", "tokens"] + (unpriced == nil ? ["cost $"] : [])]
         var cost = 0.0
-        for stage in Stage.allCases {
+        for stage in stages {
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             cost += c.cost
             rows.append([
@@ -56,7 +61,7 @@ public struct RunSummary: Sendable {
     public func interruptedMessage(abandoned: Int) -> String {
         let stored = stats.storedThisRun
         let total = stored.values.reduce(0, +)
-        let perStage = Stage.allCases.map { "\($0.rawValue) \(stored[$0] ?? 0)" }.joined(separator: ", ")
+        let perStage = stages.map { "\($0.rawValue) \(stored[$0] ?? 0)" }.joined(separator: ", ")
         var text = "interrupted: \(total) new results stored this run (\(perStage))"
         text += abandoned > 0
             ? "; \(abandoned) requests in flight were not waited for and will be sent again"

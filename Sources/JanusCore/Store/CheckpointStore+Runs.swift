@@ -55,12 +55,12 @@ extension CheckpointStore {
     public func latestGenerationRun() throws -> RecordedRun? {
         try locked {
             let productive = try db.query("""
-                \(Self.runColumns) WHERE command != 'ingest'
+                \(Self.runColumns) WHERE command != 'ingest' AND command NOT LIKE 'bench%'
                     AND EXISTS (SELECT 1 FROM stage_results WHERE stage_results.run_id = runs.id)
                 ORDER BY id DESC LIMIT 1
                 """).first
             if let row = productive { return Self.run(row) }
-            return try db.query("\(Self.runColumns) WHERE command != 'ingest' ORDER BY id DESC LIMIT 1").first.map(Self.run)
+            return try db.query("\(Self.runColumns) WHERE command != 'ingest' AND command NOT LIKE 'bench%' ORDER BY id DESC LIMIT 1").first.map(Self.run)
         }
     }
 

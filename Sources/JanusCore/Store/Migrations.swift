@@ -109,6 +109,31 @@ public enum Migrations {
             CREATE INDEX stage_results_by_run ON stage_results(run_id);
             ALTER TABLE request_cache ADD COLUMN priced INTEGER NOT NULL DEFAULT 1;
             """),
+        // The Multifaceted Bench: its instructions (apart from the collection's), what bench
+        // build dropped and why, and settings fixed at the first build (the preferences to avoid).
+        // Its generated parts, answers and verdicts are stage results like the collection's.
+        Migration(version: 5, name: "multifaceted bench", sql: """
+            CREATE TABLE bench_instructions(
+                id TEXT PRIMARY KEY,
+                position INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                source TEXT NOT NULL,
+                source_file TEXT NOT NULL,
+                source_line INTEGER NOT NULL,
+                run_id INTEGER NOT NULL
+            );
+            CREATE TABLE bench_drops(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                file TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                duplicate_of TEXT
+            );
+            CREATE TABLE bench_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -35,15 +35,25 @@ func describe(_ error: any Error) -> String {
 /// code. SIGINT or SIGTERM stops sending and waits a few seconds for the requests in flight
 /// (a second signal stops at once), then says what was stored; the exit code is then 130.
 func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async throws -> Int32 {
+    try await runShowingProgress(workspace, stages: Stage.allCases, json: json) { client, stats in
+        try await workspace.generate(stages: stages, client: client, stats: stats)
+    }
+}
+
+/// Runs `body` with the workspace's client, a progress display of `stages` and the interrupt
+/// handling of `runStages`; prints the summary and returns the exit code (0, 1, 3 or 130).
+func runShowingProgress(
+    _ workspace: Workspace, stages: [Stage], json: Bool, _ body: (any ChatClient, RunStats) async throws -> Void
+) async throws -> Int32 {
     let client = try workspace.makeClient()
     let stats = RunStats()
-    let progress = ProgressReporter(stats: stats)
+    let progress = ProgressReporter(stats: stats, stages: stages)
     let grace = 5.0
     let interrupts = InterruptHandler(stats: stats, grace: grace) {
         progress.say("stopping: no new requests; waiting up to \(Int(grace)) s for the \(stats.inFlight) in flight (press Ctrl-C again to stop at once)")
     } force: {
         progress.stop()
-        Console.info(RunSummary(stats: stats).interruptedMessage(abandoned: stats.inFlight))
+        Console.info(RunSummary(stats: stats, stages: stages).interruptedMessage(abandoned: stats.inFlight))
         _exit(130)
     }
     interrupts.install()
@@ -52,10 +62,10 @@ func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async thr
         progress.stop()
     }
     progress.start()
-    try await workspace.generate(stages: stages, client: client, stats: stats)
+    try await body(client, stats)
     interrupts.remove()
     progress.stop()
-    let summary = RunSummary(stats: stats)
+    let summary = RunSummary(stats: stats, stages: stages)
     if stats.interrupted {
         if json { Console.out(summary.json.serialized()) }
         Console.info(summary.interruptedMessage(abandoned: 0))
