@@ -17,7 +17,7 @@ struct JanusData: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, IngestCommand.self, ExpandCommand.self, SystemsCommand.self, RespondCommand.self,
             BuildCommand.self, PlanCommand.self, StatusCommand.self, ExportCommand.self, StatsCommand.self,
-            ShowCommand.self, FailuresCommand.self, ReportCommand.self,
+            ShowCommand.self, FailuresCommand.self, ReportCommand.self, BatchCommand.self,
         ])
 }
 
