@@ -69,8 +69,11 @@ import Testing
         #expect(files == (try exported(dir.appendingPathComponent("online"))))
         #expect(batched == onlineRequests, "the batches asked \(batched) requests, the online build \(onlineRequests)")
         #expect(try await server.stats()["answered_again"]?.intValue == 0)
-        let plan = try janus(["plan", "--db", "batch.db", "--json"], dir)
-        #expect(try JSONParser.parse(plan.stdout)["batch_cost_usd"] != nil)
+        // Under a priced model everything would be asked again: plan shows both prices.
+        let plan = try JSONParser.parse(try janus(["plan", "--db", "batch.db", "--json", "--model", "gpt-4o"], dir).stdout)
+        let onlineCost = try #require(plan["total_cost_usd"]?.doubleValue)
+        #expect(onlineCost > 0)
+        #expect(plan["batch_cost_usd"]?.doubleValue == onlineCost * BatchPricing.discount)
     }
 
     @Test func expiredBatchKeepsItsHalfAndSendsTheRestNext() async throws {
@@ -124,6 +127,37 @@ import Testing
         #expect(try stageDone("j.db", "expand", dir) == sent)
         #expect(try await server.requestCount() == 0)
         #expect(try await server.stats()["batch"]?["batches"]?.objectValue?.count == 1)
+    }
+
+    @Test func partlyFailedAndCancelledBatchesKeepWhatTheyAnswered() async throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let server = try await TestChatServer.start(["--content", "janus", "--rates", "500=0.3", "--seed", "3", "--batch-polls", "3"])
+        try ingest("j.db", dir)
+        let all = try submit("expand", "j.db", server, dir)
+        let first = try collect("j.db", server, dir)
+        let errors = first["total"]?["errors"]?.intValue ?? -1
+        #expect(errors > 0 && errors < all)
+        #expect(first["total"]?["answers"]?.intValue == all - errors)
+        #expect(try stageDone("j.db", "expand", dir) == all - errors)
+
+        // The failed requests go into the next batch, which is cancelled: half of them answered.
+        try await server.control(#"{"rates": {}}"#)
+        #expect(try submit("expand", "j.db", server, dir) == errors)
+        let cancel = try janus(["batch", "cancel", "--db", "j.db"] + llm(server), dir)
+        #expect(cancel.stderr.contains("cancelling"))
+        let second = try collect("j.db", server, dir)
+        #expect(second["total"]?["answers"]?.intValue == errors / 2)
+        #expect(try stageDone("j.db", "expand", dir) == all - errors + errors / 2)
+
+        let rest = try submit("expand", "j.db", server, dir)
+        #expect(rest == errors - errors / 2)
+        _ = try janus(["batch", "collect", "--db", "j.db", "--poll", "0.02", "--cleanup"] + llm(server), dir)
+        let status = try JSONParser.parse(try janus(["status", "--db", "j.db", "--json"], dir).stdout)["stages"]?["expand"]
+        #expect(status?["done"]?.intValue == all)
+        #expect(status?["failed"]?.intValue == 0)
+        // The last batch's input and output files are deleted at the provider.
+        #expect(try await server.stats()["batch"]?["deleted_files"]?.intValue == 2)
+        #expect(try await server.requestCount() == 0)
     }
 
     /// A preference set answer for a request line, as a vLLM server might write it.
