@@ -105,55 +105,68 @@ extension Workspace {
         }
         var start = 0
         var number = 0
+        // A thousand lines a transaction: a kill loses at most those, and a new import redoes them.
         while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            number += 1
-            var slice = bytes[start..<end]
-            start = end + 1
-            if slice.last == 0x0D { slice = slice.dropLast() }
-            if slice.allSatisfy({ isASCIISpace($0) }) { continue }
-            counts.lines += 1
-            let line: BatchOutputLine
-            do { line = try BatchOutputLine.parse(slice) } catch {
-                counts.malformed += 1
-                problem(number, error.description)
-                continue
-            }
-            guard let request = try store.batchRequest(key: line.customID) else {
-                counts.unknown += 1
-                problem(number, "custom_id \(line.customID.prefix(80)) is no request of this store (refused)")
-                continue
-            }
-            if try store.importedBatchLine(line.lineID) != nil {
-                counts.already += 1
-                continue
-            }
-            switch line.outcome {
-            case let .answer(response):
-                if try store.cachedAnswer(key: request.key) != nil {
-                    counts.already += 1
-                } else {
-                    try store.saveAnswer(
-                        key: request.key, purpose: request.purpose, model: request.model, summary: request.summary, response: response,
-                        cost: BatchPricing.cost(response.usage, price: price))
-                    counts.answers += 1
-                }
-                store.record(attempt(request, line.lineID, status: 200, outcome: "ok", detail: "batch", usage: response.usage))
-                try store.recordBatchLine(line.lineID, key: request.key, outcome: "ok")
-            case let .failure(outcome, status, message, retryable):
-                counts.errors += 1
-                problem(number, message)
-                store.record(attempt(request, line.lineID, status: status, outcome: outcome, detail: "batch: " + message, usage: nil))
-                try store.recordBatchLine(line.lineID, key: request.key, outcome: outcome)
-                let failed = try store.failedBatchLines(key: request.key)
-                if try store.cachedAnswer(key: request.key) == nil, !retryable || failed >= Self.batchAttempts {
-                    try store.recordFailure(
-                        stage: request.stage, item: request.item,
-                        failure: StageFailure(requestKey: request.firstKey, kind: .failed, reason: message, raw: "", attempts: failed))
+            try store.joinedWrites {
+                var inChunk = 0
+                while start < bytes.count, inChunk < 1000 {
+                    let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                    number += 1
+                    var slice = bytes[start..<end]
+                    start = end + 1
+                    if slice.last == 0x0D { slice = slice.dropLast() }
+                    if slice.allSatisfy({ isASCIISpace($0) }) { continue }
+                    inChunk += 1
+                    try importLine(slice, number: number, counts: &counts, problem: problem)
                 }
             }
         }
         return counts
+    }
+
+    private func importLine(
+        _ slice: ArraySlice<UInt8>, number: Int, counts: inout BatchImportSummary.FileCounts, problem: (Int, String) -> Void
+    ) throws {
+        counts.lines += 1
+        let line: BatchOutputLine
+        do { line = try BatchOutputLine.parse(slice) } catch {
+            counts.malformed += 1
+            problem(number, error.description)
+            return
+        }
+        guard let request = try store.batchRequest(key: line.customID) else {
+            counts.unknown += 1
+            problem(number, "custom_id \(line.customID.prefix(80)) is no request of this store (refused)")
+            return
+        }
+        if try store.importedBatchLine(line.lineID) != nil {
+            counts.already += 1
+            return
+        }
+        switch line.outcome {
+        case let .answer(response):
+            if try store.cachedAnswer(key: request.key) != nil {
+                counts.already += 1
+            } else {
+                try store.saveAnswer(
+                    key: request.key, purpose: request.purpose, model: request.model, summary: request.summary, response: response,
+                    cost: BatchPricing.cost(response.usage, price: price))
+                counts.answers += 1
+            }
+            store.record(attempt(request, line.lineID, status: 200, outcome: "ok", detail: "batch", usage: response.usage))
+            try store.recordBatchLine(line.lineID, key: request.key, outcome: "ok")
+        case let .failure(outcome, status, message, retryable):
+            counts.errors += 1
+            problem(number, message)
+            store.record(attempt(request, line.lineID, status: status, outcome: outcome, detail: "batch: " + message, usage: nil))
+            try store.recordBatchLine(line.lineID, key: request.key, outcome: outcome)
+            let failed = try store.failedBatchLines(key: request.key)
+            if try store.cachedAnswer(key: request.key) == nil, !retryable || failed >= Self.batchAttempts {
+                try store.recordFailure(
+                    stage: request.stage, item: request.item,
+                    failure: StageFailure(requestKey: request.firstKey, kind: .failed, reason: message, raw: "", attempts: failed))
+            }
+        }
     }
 
     private func attempt(_ request: BatchRequestRecord, _ lineID: String, status: Int?, outcome: String, detail: String, usage: TokenUsage?) -> AttemptRecord {

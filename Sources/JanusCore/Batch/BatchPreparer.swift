@@ -44,49 +44,42 @@ extension Workspace {
             }
         }
         let held = config.generation.releaseBatched ? [] : try store.liveBatchKeys()
-        let collected = Locked<[DivertedRequest]>([])
+        let created = !manager.fileExists(atPath: directory.path)
+        try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+        let spool = try BatchSpool(directory: directory)
         let heldCount = Locked(0)
         _ = try await runWithoutSending(command: "batch prepare \(stage.rawValue)") { request in
             guard request.stage == stage else { return }
             if held.contains(request.key) {
                 heldCount.withLock { $0 += 1 }
             } else {
-                collected.withLock { $0.append(request) }
+                spool.add(request, stage: stage)
             }
         }
-        var requests = collected.withLock { $0 }
-        requests.sort { ($0.item.instructionID, $0.item.variant, $0.key) < ($1.item.instructionID, $1.item.variant, $1.key) }
-        var seen = Set<String>()
-        requests = requests.filter { seen.insert($0.key).inserted }
-        guard !requests.isEmpty else {
+        let entries = try spool.finish()
+        guard !entries.isEmpty else {
+            if created { try? manager.removeItem(at: directory) }
             return BatchPrepareSummary(
                 stage: stage, directory: directory.path, files: [], requests: 0, heldInLiveBatches: heldCount.withLock { $0 }, manifest: .null)
         }
-        try manager.createDirectory(at: directory, withIntermediateDirectories: true)
         var splitter = BatchFileSplitter(directory: directory, stage: stage.rawValue, limits: limits)
-        for r in requests { try splitter.add(key: r.key, request: r.request) }
+        try spool.forEachLine(entries) { entry, line in try splitter.add(key: entry.record.key, line: line) }
         let written = try splitter.finish()
-        let byKey = Dictionary(requests.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let byKey = Dictionary(entries.map { ($0.record.key, $0.record) }, uniquingKeysWith: { a, _ in a })
         var files: [(id: Int, file: WrittenBatchFile)] = []
         for file in written {
-            let records = file.keys.compactMap { key in
-                byKey[key].map { r in
-                    BatchRequestRecord(
-                        key: key, fileID: 0, stage: stage.rawValue, item: r.item, firstKey: r.firstKey, purpose: r.request.purpose,
-                        model: r.request.model, summary: CheckpointStore.requestSummary(r.request))
-                }
-            }
             let id = try store.addBatchFile(
-                stage: stage.rawValue, path: file.path, lines: file.lines, bytes: file.bytes, sha256: file.sha256, requests: records)
+                stage: stage.rawValue, path: file.path, lines: file.lines, bytes: file.bytes, sha256: file.sha256,
+                requests: file.keys.compactMap { byKey[$0] })
             files.append((id, file))
         }
-        let manifest = batchManifest(stage: stage, files: files, requests: requests.count, held: heldCount.withLock { $0 }, limits: limits)
+        let manifest = batchManifest(stage: stage, files: files, requests: entries.count, held: heldCount.withLock { $0 }, limits: limits)
         var bytes: [UInt8] = []
         manifest.write(to: &bytes)
         bytes.append(0x0A)
         try Data(bytes).write(to: directory.appendingPathComponent("manifest.json"), options: .atomic)
         return BatchPrepareSummary(
-            stage: stage, directory: directory.path, files: files, requests: requests.count, heldInLiveBatches: heldCount.withLock { $0 },
+            stage: stage, directory: directory.path, files: files, requests: entries.count, heldInLiveBatches: heldCount.withLock { $0 },
             manifest: manifest)
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Limits of one batch request file: OpenAI takes at most 50,000 requests and 200 MB a file.
@@ -45,13 +46,18 @@ public enum BatchRequestLine {
 }
 
 /// Writes request lines into files of at most `limits` lines and bytes, named
-/// `<stage>-00000.jsonl`, `<stage>-00001.jsonl`, ..., each with its SHA-256.
+/// `<stage>-00000.jsonl`, `<stage>-00001.jsonl`, ..., each with its SHA-256. Lines are streamed
+/// to a `.partial` file that is renamed once complete, so memory stays small and no half file
+/// has a final name.
 struct BatchFileSplitter {
     let directory: URL
     let stage: String
     let limits: BatchFileLimits
     private(set) var written: [WrittenBatchFile] = []
+    private var current: (handle: FileHandle, partial: URL, name: String)?
     private var buffer: [UInt8] = []
+    private var bytes = 0
+    private var hasher = SHA256()
     private var keys: [String] = []
 
     init(directory: URL, stage: String, limits: BatchFileLimits) {
@@ -60,26 +66,46 @@ struct BatchFileSplitter {
         self.limits = limits
     }
 
-    mutating func add(key: String, request: ChatRequest) throws {
-        var line: [UInt8] = []
-        BatchRequestLine.write(key: key, request: request, to: &line)
-        if !keys.isEmpty, keys.count >= limits.maxLines || buffer.count + line.count > limits.maxBytes { try flush() }
+    /// Adds one line (with its line end) as `BatchRequestLine.write` made it.
+    mutating func add(key: String, line: Data) throws {
+        if !keys.isEmpty, keys.count >= limits.maxLines || bytes + line.count > limits.maxBytes { try close() }
+        if current == nil {
+            let name = "\(stage)-" + String(format: "%05d", written.count) + ".jsonl"
+            let partial = directory.appendingPathComponent(name + ".partial")
+            guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
+                throw BatchError("cannot write \(partial.path)")
+            }
+            current = (try FileHandle(forWritingTo: partial), partial, name)
+        }
         buffer += line
+        bytes += line.count
         keys.append(key)
+        if buffer.count >= 1 << 20 { try drain() }
     }
 
     mutating func finish() throws -> [WrittenBatchFile] {
-        if !keys.isEmpty { try flush() }
+        if current != nil { try close() }
         return written
     }
 
-    private mutating func flush() throws {
-        let name = "\(stage)-" + String(format: "%05d", written.count) + ".jsonl"
-        let url = directory.appendingPathComponent(name)
-        try Data(buffer).write(to: url, options: .atomic)
-        written.append(
-            WrittenBatchFile(name: name, path: url.path, lines: keys.count, bytes: buffer.count, sha256: Hashing.sha256Hex(buffer), keys: keys))
+    private mutating func drain() throws {
+        guard let current, !buffer.isEmpty else { return }
+        hasher.update(data: buffer)
+        try current.handle.write(contentsOf: buffer)
         buffer.removeAll(keepingCapacity: true)
-        keys.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func close() throws {
+        try drain()
+        guard let current else { return }
+        try current.handle.close()
+        let url = directory.appendingPathComponent(current.name)
+        try FileManager.default.moveItem(at: current.partial, to: url)
+        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        written.append(WrittenBatchFile(name: current.name, path: url.path, lines: keys.count, bytes: bytes, sha256: sha, keys: keys))
+        self.current = nil
+        hasher = SHA256()
+        bytes = 0
+        keys.removeAll()
     }
 }

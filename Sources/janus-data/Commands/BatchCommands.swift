@@ -42,6 +42,9 @@ struct BatchFileOptions: ParsableArguments {
 func batchWorkspace(_ global: GlobalOptions, _ llm: LLMOptions, command: String) throws -> Workspace {
     let given = try llm.resolve(global)
     let effective = try Workspace.reading(given).0.config
+    guard effective.client.provider == "openai" else {
+        throw ValidationError("batch files are for OpenAI-compatible servers: give --provider openai (and --model, --base-url as for build)")
+    }
     let workspace = try Workspace(config: effective, writer: command)
     guard try workspace.store.instructionCount() > 0 else {
         throw ValidationError("the store \(effective.db) holds no instructions: run `janus-data ingest --source PRESET=PATH` first")
