@@ -38,6 +38,10 @@ import Testing
         let busy = try parse(#"{"id":"e2","custom_id":"b","response":{"status_code":500,"body":{"error":{"message":"oops"}}},"error":null}"#)
         #expect(failure(busy)?.outcome == "server_error")
         #expect(failure(busy)?.retryable == true)
+        let vllm = try parse(#"{"id":"vllm-1","custom_id":"g","response":{"status_code":400,"request_id":"vllm-batch-1","body":null},"error":"maximum context length exceeded"}"#)
+        guard case let .failure(_, status, message, retryable) = vllm.outcome else { Issue.record("an answer"); return }
+        #expect(status == 400 && !retryable)
+        #expect(message.contains("maximum context length exceeded"))
         let expired = try parse(#"{"id":"e3","custom_id":"c","response":null,"error":{"code":"batch_expired","message":"not done in time"}}"#)
         #expect(failure(expired)?.outcome == "expired")
         let other = try parse(#"{"id":"e4","custom_id":"d","response":null,"error":{"code":"server_error","message":"x"}}"#)

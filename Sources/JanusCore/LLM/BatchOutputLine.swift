@@ -64,9 +64,9 @@ public struct BatchOutputLine: Sendable {
         } ?? []
         guard status == 200 else {
             let outcome = status == 429 ? "rate_limited" : (500...599).contains(status) ? "server_error" : "http_error"
-            return .failure(
-                outcome: outcome, status: status, message: "HTTP \(status): \(ResponseDecoder.errorMessage(from: body))",
-                retryable: RetryPolicy.isRetryable(status: status))
+            // vLLM run-batch puts its message in "error" as a string, with no body.
+            let message = json["error"]?.stringValue ?? json["error"]?["message"]?.stringValue ?? ResponseDecoder.errorMessage(from: body)
+            return .failure(outcome: outcome, status: status, message: "HTTP \(status): \(message)", retryable: RetryPolicy.isRetryable(status: status))
         }
         let completion: ResponseDecoder.Completion
         switch ResponseDecoder.completion(from: body) {
