@@ -18,6 +18,7 @@ struct JanusData: AsyncParsableCommand {
             InitCommand.self, IngestCommand.self, ExpandCommand.self, SystemsCommand.self, RespondCommand.self,
             BuildCommand.self, PlanCommand.self, StatusCommand.self, ExportCommand.self, StatsCommand.self,
             ShowCommand.self, FailuresCommand.self, ReportCommand.self, BenchCommand.self,
+            BatchCommand.self,
         ])
 }
 

@@ -61,6 +61,8 @@ struct LLMOptions: ParsableArguments {
     var caBundle: String?
     @Flag(help: "Ask again for items whose earlier answers were quarantined.")
     var retryQuarantined = false
+    @Flag(help: "Send requests online even while they sit in a live provider batch.")
+    var release = false
 
     func validate() throws {
         if let provider, !["openai", "offline"].contains(provider) {
@@ -97,6 +99,7 @@ struct LLMOptions: ParsableArguments {
         if let topP { config.generation.topP = topP }
         if let maxTokens { for stage in Stage.allCases { config.generation.maxTokens[stage.rawValue] = maxTokens } }
         if retryQuarantined { config.generation.retryQuarantined = true }
+        if release { config.generation.releaseBatched = true }
     }
 }
 

@@ -2,7 +2,7 @@
 """A fake OpenAI-compatible chat completions server for janus-data's client tests.
 
 Standard library only, asyncio (one coroutine per connection, so thousands of open
-keep-alive connections cost little). See README.md next to this file.
+keep-alive connections cost little). See README.md next to this file; the Files and Batches endpoints are in batch_api.py.
 
 Faults (one is drawn per chat request: first from the script, then by rate, else "ok"):
   ok        a normal completion
@@ -25,6 +25,7 @@ once, with Retry-After, as a loaded server does. /stats then has a per-second ti
 
 import argparse
 import asyncio
+import batch_api
 import hashlib
 import json
 import os
@@ -153,6 +154,7 @@ def parse_script(text):
 
 
 STATE_CONTENT = ["hash"]
+BATCHES = [batch_api.BatchState()]  # the Files and Batches endpoints (batch_api.py)
 CONTENT_FAULTS = {}
 DIMENSIONS = ["style", "background_knowledge", "informativeness", "harmlessness"]
 
@@ -232,8 +234,8 @@ def error_body(status, authorization):
     return json.dumps({"error": {"message": message, "type": "test_error", "code": status}}).encode()
 
 
-def response(status, body, extra=(), content_length=None):
-    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}", "Content-Type: application/json",
+def response(status, body, extra=(), content_length=None, content_type="application/json"):
+    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}", f"Content-Type: {content_type}",
             f"Content-Length: {len(body) if content_length is None else content_length}"]
     head.extend(extra)
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
@@ -270,10 +272,18 @@ async def handle(state, reader, writer):
             except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.LimitOverrunError):
                 return
             if method == "GET" and path == "/stats":
-                writer.write(response(200, json.dumps(state.stats()).encode()))
+                writer.write(response(200, json.dumps(dict(state.stats(), batch=BATCHES[0].stats())).encode()))
             elif method == "POST" and path == "/control":
-                state.control(json.loads(body or b"{}"))
+                control = json.loads(body or b"{}")
+                state.control(control)
+                BATCHES[0].control(control)
                 writer.write(response(200, json.dumps(state.stats()).encode()))
+            elif path.startswith("/v1/files") or path.startswith("/v1/batches"):
+                routed = batch_api.route(BATCHES[0], state, method, path, headers, body, completion, error_body)
+                if routed is None:
+                    writer.write(response(404, error_body(404, "")))
+                else:
+                    writer.write(response(routed[0], routed[1], content_type=routed[2]))
             elif method == "POST" and path == "/v1/chat/completions":
                 state.in_flight += 1
                 state.peak_in_flight = max(state.peak_in_flight, state.in_flight)
@@ -373,6 +383,8 @@ async def main():
                         help="with --content janus: fenced=P,broken_json=P, chosen by the body's hash")
     parser.add_argument("--content", choices=["hash", "janus"], default="hash",
                         help="janus: answer janus-data's stages in kind (preference sets, system messages)")
+    parser.add_argument("--batch-polls", type=int, default=1,
+                        help="polls of /v1/batches/{id} per status step (validating, in_progress, ...)")
     parser.add_argument("--exit-on-stdin-eof", action="store_true",
                         help="exit when stdin closes (the parent test process went away)")
     args = parser.parse_args()
@@ -380,6 +392,7 @@ async def main():
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     state = State(args)
+    BATCHES[0] = batch_api.BatchState(max(1, args.batch_polls))
     STATE_CONTENT[0] = args.content
     for part in filter(None, args.content_faults.split(",")):
         name, _, value = part.partition("=")

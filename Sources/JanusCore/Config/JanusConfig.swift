@@ -77,6 +77,8 @@ public struct GenerationSettings: Sendable, Hashable {
     public var seedsDirectory: String?
     public var promptsDirectory: String?
     public var retryQuarantined: Bool = false
+    /// Send requests online even while they sit in a live provider batch (`--release`).
+    public var releaseBatched: Bool = false
 
     public init() {}
 }

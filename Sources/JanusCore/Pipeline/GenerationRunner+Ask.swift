@@ -1,5 +1,16 @@
 import Foundation
 
+/// A request the runner would send now, as `GenerationRunner.divert` is shown it.
+public struct DivertedRequest: Sendable {
+    public var stage: Stage
+    public var item: ItemKey
+    /// The request key (the `custom_id` of a batch line).
+    public var key: String
+    /// The key of the item's first request at this stage (different from `key` for a re-ask).
+    public var firstKey: String
+    public var request: ChatRequest
+}
+
 extension GenerationRunner {
     /// Asks for one item's result: from the request cache when the same request was answered
     /// before, else from the client. An answer that fails validation is re-asked with the reason
@@ -36,6 +47,9 @@ extension GenerationRunner {
                 stats.countRequest(fromCache: true)
                 answer = cached.content
             } else {
+                if let divert, divert(DivertedRequest(stage: stage, item: item, key: key, firstKey: prepared.key, request: request)) {
+                    return nil
+                }
                 // A slot first, then a last look at whether to send at all: once the run is
                 // stopped, the requests waiting for a slot are never sent.
                 guard stats.stopReason == nil, await sending.acquire() else { return nil }

@@ -18,6 +18,9 @@ public struct GenerationRunner: Sendable {
     public var width: Int
     /// The run recorded for this one; each stored result names it.
     public var runID: Int?
+    /// Asked before a request is sent; true keeps it from being sent now (it sits in a live
+    /// provider batch, or is being written to a batch file). The item then stays pending.
+    public var divert: (@Sendable (DivertedRequest) -> Bool)?
     let validator: OutputValidator
     /// Requests sent at once (the client's concurrency): a request waits here, not inside the
     /// client, so that a stopped run sends none of those still waiting.

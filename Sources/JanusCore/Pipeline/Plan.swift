@@ -67,6 +67,7 @@ public struct Plan: Sendable {
             })),
             ("total_requests", .integer(stages.reduce(0) { $0 + $1.requests })),
             ("total_cost_usd", totalCost.map { .number($0) } ?? .null),
+            ("batch_cost_usd", totalCost.map { .number($0 * BatchPricing.discount) } ?? .null),
             ("unpriced_model", unpricedModel.map { .string($0) } ?? .null),
         ])
     }
@@ -86,7 +87,9 @@ public struct Plan: Sendable {
         }
         var text = TextTable.render(rows)
         text += "\ntotal: \(stages.reduce(0) { $0 + $1.requests }) requests"
-        if let total = totalCost { text += ", about $\(String(format: "%.2f", total))" }
+        if let total = totalCost {
+            text += ", about $\(String(format: "%.2f", total)) (through a batch API: $\(String(format: "%.2f", total * BatchPricing.discount)))"
+        }
         text += "; completions estimated from "
         text += stages.map { "\($0.stage.rawValue): \($0.completionBasis)" }.joined(separator: ", ")
         for e in stages where e.templateChanged > 0 {

@@ -87,18 +87,24 @@ public final class Workspace: @unchecked Sendable {
         }
     }
 
-    /// Runs the given stages until nothing more can be done.
-    public func generate(stages: Set<Stage>, client: any ChatClient, stats: RunStats) async throws {
+    /// Runs the given stages until nothing more can be done. Requests sitting in a live
+    /// provider batch are not sent (unless `generation.releaseBatched`); `divert`, when given,
+    /// decides instead (batch files are written through it).
+    public func generate(
+        stages: Set<Stage>, client: any ChatClient, stats: RunStats, command: String? = nil,
+        divert: (@Sendable (DivertedRequest) -> Bool)? = nil
+    ) async throws {
         let runID = try store.beginRun(
-            command: stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ","),
+            command: command ?? (stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ",")),
             seed: config.seed, provider: config.client.provider, model: config.client.model,
             settings: runSettings.json.serialized())
         if price == nil { stats.setUnpriced(model: config.client.model) }
         stats.attach(client)
-        let runner = GenerationRunner(
+        var runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
             price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency),
             sendLimit: config.client.concurrency, runID: runID)
+        runner.divert = try divert ?? batchHold()
         do {
             try await runner.run()
             let status = stats.interrupted ? "interrupted" : stats.stopReason == nil ? "done" : "stopped"

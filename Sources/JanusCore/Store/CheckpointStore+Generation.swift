@@ -69,16 +69,28 @@ extension CheckpointStore {
     /// rebuilt from the templates and seeds, and would triple the size of the store. A nil
     /// `cost` is an answer from a model with no known price.
     public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double?) throws {
+        try saveAnswer(
+            key: key, purpose: request.purpose, model: request.model, summary: Self.requestSummary(request), response: response,
+            cost: cost)
+    }
+
+    /// What the request cache keeps of a request: its parameters and a hash of its messages.
+    public static func requestSummary(_ request: ChatRequest) -> String {
         var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
         summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
         summary.append(("messages", .integer(request.messages.count)))
+        return JSONValue.object(summary).serialized()
+    }
+
+    /// As `saveAnswer(key:request:response:cost:)`, with the request as `requestSummary` made it.
+    public func saveAnswer(key: String, purpose: String, model: String, summary: String, response: ChatResponse, cost: Double?) throws {
         try locked {
             try db.run("""
                 INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
                     prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                 """, [
-                .text(key), .text(request.purpose), .text(request.model), .text(JSONValue.object(summary).serialized()),
+                .text(key), .text(purpose), .text(model), .text(summary),
                 .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
                 .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost ?? 0),
                 .text(Timestamp.now()), .int(cost == nil ? 0 : 1),

@@ -134,6 +134,46 @@ public enum Migrations {
             );
             CREATE TABLE bench_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             """),
+        // Provider batches and run-batch files (see CheckpointStore+Batches): each request file
+        // with the provider's file and batch ids (kept before any polling, so a killed process
+        // continues), the requests each file holds by request key, and every output line
+        // imported (by its line id), so a second import of the same file changes nothing.
+        Migration(version: 6, name: "batch files", sql: """
+            CREATE TABLE batch_files(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                stage TEXT NOT NULL,
+                path TEXT NOT NULL,
+                lines INTEGER NOT NULL,
+                bytes INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                endpoint TEXT,
+                input_file_id TEXT,
+                batch_id TEXT,
+                status TEXT NOT NULL DEFAULT 'prepared',
+                output_file_id TEXT,
+                error_file_id TEXT,
+                updated_at TEXT
+            );
+            CREATE TABLE batch_requests(
+                key TEXT PRIMARY KEY,
+                file_id INTEGER NOT NULL,
+                stage TEXT NOT NULL,
+                instruction_id TEXT NOT NULL,
+                variant INTEGER NOT NULL,
+                first_key TEXT NOT NULL,
+                purpose TEXT NOT NULL,
+                model TEXT NOT NULL,
+                request TEXT NOT NULL
+            );
+            CREATE INDEX batch_requests_by_file ON batch_requests(file_id);
+            CREATE TABLE batch_lines(
+                line_id TEXT PRIMARY KEY,
+                key TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                imported_at TEXT NOT NULL
+            );
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -6,8 +6,8 @@ import Foundation
 /// Confined to the transport thread. Handles are reused across transfers (`curl_easy_reset`
 /// keeps the handle's DNS and session caches); connections live in the multi handle's pool.
 final class EasyHandle {
-    /// Bodies larger than this are refused (a chat completion is a few kilobytes).
-    static let maxBodyBytes = 64 << 20
+    /// Bodies larger than the request's `maxResponseBytes` are refused.
+    private var maxBodyBytes = 64 << 20
 
     let raw: UnsafeMutableRawPointer
     private(set) var body: [UInt8] = []
@@ -33,6 +33,7 @@ final class EasyHandle {
         // Fresh buffers: the last response's went to its caller, which may still be reading them
         // on another thread (see `takeResponse`).
         body = []
+        maxBodyBytes = request.maxResponseBytes
         headers = HTTPHeaders()
         errorBuffer[0] = 0
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -66,6 +67,8 @@ final class EasyHandle {
         switch request.method {
         case .get:
             codes.append(janus_easy_setopt_long(raw, CURLOPT_HTTPGET, 1))
+        case .delete:
+            codes.append(janus_easy_setopt_string(raw, CURLOPT_CUSTOMREQUEST, "DELETE"))
         case .post:
             codes.append(janus_easy_setopt_long(raw, CURLOPT_POST, 1))
             codes.append(janus_easy_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
@@ -108,7 +111,7 @@ final class EasyHandle {
     }
 
     fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard body.count + bytes.count <= EasyHandle.maxBodyBytes else { return false }
+        guard body.count + bytes.count <= maxBodyBytes else { return false }
         body.append(contentsOf: bytes)
         return true
     }

@@ -24,7 +24,7 @@ struct TransferLimits: Sendable, Hashable {
 
 /// One HTTP request for the transport. Header lines are `Name: value`.
 struct HTTPRequest: Sendable {
-    enum Method: String, Sendable { case get = "GET", post = "POST" }
+    enum Method: String, Sendable { case get = "GET", post = "POST", delete = "DELETE" }
 
     var method: Method
     var url: String
@@ -33,6 +33,8 @@ struct HTTPRequest: Sendable {
     var limits: TransferLimits
     /// The CA certificates (PEM file) that https is verified with; nil: libcurl's default.
     var caBundle: String?
+    /// Larger response bodies are refused (a batch output file is far larger than a completion).
+    var maxResponseBytes = 64 << 20
 
     init(
         method: Method = .post, url: String, headers: [String] = [], body: [UInt8] = [], limits: TransferLimits = TransferLimits(),
