@@ -97,8 +97,8 @@ public final class Workspace: @unchecked Sendable {
         stats.attach(client)
         let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
-            price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency),
-            sendLimit: config.client.concurrency, runID: runID)
+            price: price, stages: stages, stats: stats, width: max(8, config.client.totalConcurrency),
+            sendLimit: config.client.totalConcurrency, runID: runID)
         do {
             try await runner.run()
             let status = stats.interrupted ? "interrupted" : stats.stopReason == nil ? "done" : "stopped"

@@ -109,6 +109,10 @@ public enum Migrations {
             CREATE INDEX stage_results_by_run ON stage_results(run_id);
             ALTER TABLE request_cache ADD COLUMN priced INTEGER NOT NULL DEFAULT 1;
             """),
+        // The endpoint each attempt went to (several endpoints serve one model); NULL before.
+        Migration(version: 5, name: "attempt endpoints", sql: """
+            ALTER TABLE attempts ADD COLUMN endpoint TEXT;
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }
