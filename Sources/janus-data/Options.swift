@@ -47,7 +47,7 @@ struct LLMOptions: ParsableArguments {
     var model: String?
     @Option(help: "The environment variable that holds the API key (default: OPENAI_API_KEY).")
     var apiKeyEnv: String?
-    @Option(help: "Requests in flight at once.")
+    @Option(help: "Requests in flight at once (per endpoint).")
     var concurrency: Int?
     @Option(help: "Requests per minute.")
     var rpm: Int?

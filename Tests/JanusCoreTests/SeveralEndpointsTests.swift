@@ -65,6 +65,15 @@ import Testing
             let requests = try await server.requestCount()
             #expect(tallies[labels[n * 2]]?.sent == requests, "one attempt row per request \(labels[n * 2])")
         }
+        // Keys leave the endpoint out: the same build over another endpoint sends nothing.
+        let slowBefore = try await slow.requestCount()
+        let again = try await FaultMixTests().runOffThePool(
+            [
+                "build", "--db", "j.db", "--out", "out2", "--provider", "openai", "--endpoint", slow.baseURL, "--model",
+                "test-model", "--api-key-env", ClientFixture.keyEnv, "--json",
+            ], in: dir, environment: ClientFixture.environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try await slow.requestCount() == slowBefore)
         let status = try runJanus(["status", "--db", "j.db", "--json"], in: dir)
         #expect(status.status == 0, "\(status.stderr)")
         let shown = try JSONParser.parse(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["endpoints"]?.arrayValue

@@ -13,7 +13,7 @@ public enum DefaultConfig {
           base_url: https://api.openai.com/v1   # vLLM: http://127.0.0.1:8000/v1, Ollama: http://127.0.0.1:11434/v1
           model: gpt-4-0125-preview   # the generator the published dataset cards name
           api_key_env: OPENAI_API_KEY   # the variable holding the key; the key itself is never stored
-          concurrency: 64        # requests in flight at once
+          concurrency: 64        # requests in flight at once (per endpoint)
           rpm: null              # requests per minute (null: no limit)
           tpm: null              # tokens per minute, prompt estimate + max_tokens (null: no limit)
           connect_timeout: 10    # seconds
