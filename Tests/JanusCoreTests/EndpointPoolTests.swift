@@ -54,55 +54,43 @@ import Testing
         #expect(await waiter.value == nil)
     }
 
-    @Test func oneEndpointNeverCools() throws {
+    @Test func oneEndpointNeverCools() async throws {
         let pool = try pool([EndpointSettings(baseURL: "http://a:1")])
-        let lane = pool.lanes[0]
-        #expect(!pool.report(lane, answered: false, trouble: true, connectFailed: true, retryAfter: 60))
+        let lane = try #require(await pool.acquire())
+        #expect(!pool.release(lane, answered: false, trouble: true, connectFailed: true, retryAfter: 60))
         #expect(pool.snapshot[0].coolingFor == nil)
+        #expect(await pool.acquire()?.index == 0)
     }
 
     @Test func anEndpointThatCannotBeReachedCoolsAndItsWorkGoesElsewhere() async throws {
         let pool = try pool([
             EndpointSettings(baseURL: "http://a:1", concurrency: 4), EndpointSettings(baseURL: "http://b:1", concurrency: 4),
         ])
-        let a = pool.lanes[0]
-        #expect(pool.report(a, answered: false, trouble: true, connectFailed: true, retryAfter: 60))
+        // a, b, a: two attempts on a in flight when it refuses a connection.
+        let taken = [await pool.acquire(), await pool.acquire(), await pool.acquire()].compactMap { $0 }
+        #expect(taken.map(\.index) == [0, 1, 0])
+        #expect(pool.release(taken[0], answered: false, trouble: true, connectFailed: true, retryAfter: 60))
         #expect((pool.snapshot[0].coolingFor ?? 0) > 30, "Retry-After is honoured")
-        #expect(await takeAll(pool, 4) == [0, 4])
-        // Still cooling: a further failure says so, without starting another cooldown.
-        #expect(pool.report(a, answered: false, trouble: true, connectFailed: true, retryAfter: nil))
-    }
-
-    @Test func fewFailuresDoNotCoolButAFewInARowDo() throws {
-        let pool = try pool([EndpointSettings(baseURL: "http://a:1"), EndpointSettings(baseURL: "http://b:1")])
-        let a = pool.lanes[0]
-        for _ in 0..<10 {
-            #expect(!pool.report(a, answered: false, trouble: true, connectFailed: false, retryAfter: nil))
-            #expect(!pool.report(a, answered: false, trouble: false, connectFailed: false, retryAfter: nil), "a 400 says nothing of the server")
-            #expect(!pool.report(a, answered: true, trouble: false, connectFailed: false, retryAfter: nil))
-        }
-        #expect(!pool.report(a, answered: false, trouble: true, connectFailed: false, retryAfter: nil))
-        #expect(!pool.report(a, answered: false, trouble: true, connectFailed: false, retryAfter: nil))
-        #expect(pool.report(a, answered: false, trouble: true, connectFailed: false, retryAfter: nil))
+        // The other attempt on a hears that a is cooling: its retry goes elsewhere at once.
+        #expect(pool.release(taken[2], answered: false, trouble: true, connectFailed: false, retryAfter: nil))
+        #expect(await takeAll(pool, 3) == [0, 3])
     }
 
     @Test func whenEveryEndpointCoolsTheFirstBackIsProbedOneAtATime() async throws {
         let pool = try pool([
             EndpointSettings(baseURL: "http://a:1", concurrency: 4), EndpointSettings(baseURL: "http://b:1", concurrency: 4),
         ])
-        pool.report(pool.lanes[0], answered: false, trouble: true, connectFailed: true, retryAfter: 0.05)
-        pool.report(pool.lanes[1], answered: false, trouble: true, connectFailed: true, retryAfter: 60)
+        let (a, b) = (try #require(await pool.acquire()), try #require(await pool.acquire()))
+        pool.release(a, answered: false, trouble: true, connectFailed: true, retryAfter: 0.05)
+        pool.release(b, answered: false, trouble: true, connectFailed: true, retryAfter: 60)
         // Both cool: the waiter waits for a to come back.
-        let first = await pool.acquire()
-        #expect(first?.index == 0)
+        let first = try #require(await pool.acquire())
+        #expect(first.index == 0)
         // One attempt at a time until a answers again.
         let second = Task { await pool.acquire()?.index }
         try await Task.sleep(for: .milliseconds(20))
         #expect(pool.snapshot[0].inFlight == 1)
-        if let first {
-            pool.report(first, answered: true, trouble: false, connectFailed: false, retryAfter: nil)
-            pool.release(first)
-        }
+        pool.release(first, answered: true, trouble: false, connectFailed: false, retryAfter: nil)
         #expect(await second.value == 0)
         #expect(await takeAll(pool, 3) == [3, 0])
     }

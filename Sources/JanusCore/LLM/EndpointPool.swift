@@ -6,30 +6,20 @@ import Foundation
 /// so far breaking ties). Each endpoint has its own `LoadController`, so a loaded one is
 /// slowed down alone.
 ///
-/// With more than one endpoint, one that fails to connect, or answers 5xx, 429, a reset or a
-/// stall `failuresToCool` times in a row, cools down: it takes no attempt until `Retry-After`
-/// (when the server sent one) or 1, 2, 4 ... up to `longestCooldown` seconds have passed,
-/// then a single attempt at a time until one is answered. While every endpoint cools, waiters
-/// wait for the first to come back. With one endpoint nothing cools: the client's retries and
-/// backoff work as they always have.
+/// With more than one endpoint, one in trouble cools down (`EndpointHealth`): it takes no
+/// attempt until its cooldown is over, then one at a time until one is answered. While every
+/// endpoint cools, waiters wait for the first to come back. With one endpoint nothing cools:
+/// the client's retries and backoff work as they always have.
 final class EndpointPool: Sendable {
-    var failuresToCool: Int { 3 }
-    var firstCooldown: Double { 1 }
-    var longestCooldown: Double { 30 }
-
     private struct Lane {
         var adaptive: LoadController
         var weight: Double
         var inUse = 0
         var assigned = 0
-        var coolUntil = 0.0
-        /// After a cooldown: one attempt at a time until one is answered.
-        var probing = false
-        var failuresInRow = 0
-        var coolings = 0
+        var health = EndpointHealth()
 
         func isOpen(now: Double) -> Bool {
-            coolUntil <= now && inUse < (probing ? 1 : adaptive.limit)
+            !health.isCooling(now: now) && inUse < (health.probing ? 1 : adaptive.limit)
         }
     }
 
@@ -88,13 +78,9 @@ final class EndpointPool: Sendable {
         return index.map { lanes[$0] }
     }
 
-    /// Gives `lane`'s slot back.
+    /// Gives `lane`'s slot back unused.
     func release(_ lane: EndpointLane) {
-        let time = now
-        state.withLock { state in
-            state.lanes[lane.index].inUse -= 1
-            state.admitWaiters(now: time)
-        }
+        release(lane, answered: false, trouble: false, connectFailed: false, retryAfter: nil)
     }
 
     /// The load controller's generation of `lane` now (an attempt carries the one it was sent in).
@@ -113,31 +99,22 @@ final class EndpointPool: Sendable {
         }
     }
 
-    /// Reports how an attempt on `lane` ended; returns true when `lane` is cooling down now, so
-    /// the request's next attempt can go elsewhere at once. `answered`: the server sent a 200.
-    /// `trouble`: a failure that speaks of the endpoint (connect, reset, stall, 5xx, 429).
+    /// Gives `lane`'s slot back after an attempt that ended as said; returns true when `lane` is
+    /// cooling down now, so the request's next attempt can go elsewhere at once. `answered`: the
+    /// server sent a 200. `trouble`: a failure that speaks of the endpoint (connect, reset,
+    /// stall, 5xx, 429).
     @discardableResult
-    func report(_ lane: EndpointLane, answered: Bool, trouble: Bool, connectFailed: Bool, retryAfter: Double?) -> Bool {
-        guard lanes.count > 1 else { return false }
+    func release(_ lane: EndpointLane, answered: Bool, trouble: Bool, connectFailed: Bool, retryAfter: Double?) -> Bool {
+        let several = lanes.count > 1
         let time = now
         let (cooling, wake): (Bool, Double?) = state.withLock { state in
-            var l = state.lanes[lane.index]
-            defer { state.lanes[lane.index] = l }
-            if answered {
-                (l.failuresInRow, l.coolings, l.probing) = (0, 0, false)
-                return (false, nil)
+            defer {
+                state.lanes[lane.index].inUse -= 1
+                state.admitWaiters(now: time)
             }
-            guard trouble else { return (false, nil) }
-            if l.coolUntil > time { return (true, nil) }
-            l.failuresInRow += 1
-            guard connectFailed || l.probing || l.failuresInRow >= failuresToCool else { return (false, nil) }
-            let backoff = min(longestCooldown, firstCooldown * pow(2, Double(min(l.coolings, 16))))
-            let seconds = max(retryAfter ?? backoff, 0.05)
-            l.coolUntil = time + seconds
-            l.coolings += 1
-            l.failuresInRow = 0
-            l.probing = true
-            return (true, seconds)
+            guard several else { return (false, nil) }
+            return state.lanes[lane.index].health.ended(
+                answered: answered, trouble: trouble, connectFailed: connectFailed, retryAfter: retryAfter, now: time)
         }
         guard let wake else { return cooling }
         // Waiters may be waiting for this endpoint alone: look again when it comes back.
@@ -158,7 +135,10 @@ final class EndpointPool: Sendable {
         let time = now
         return state.withLock { state in
             state.lanes.map { lane in
-                (lane.adaptive.limit, lane.inUse, lane.adaptive.pacedRate, lane.coolUntil > time ? lane.coolUntil - time : nil)
+                (
+                    lane.adaptive.limit, lane.inUse, lane.adaptive.pacedRate,
+                    lane.health.isCooling(now: time) ? lane.health.coolUntil - time : nil
+                )
             }
         }
     }

@@ -105,9 +105,13 @@ public final class OpenAIClient: ChatClient {
             let startedAt = Date()
             let outcome = await transport.send(http)
             let finishedAt = Date()
-            pool.release(lane)
             let result = evaluate(outcome, lane: lane, request: request, promptEstimate: promptEstimate, tokenCost: tokenCost)
             let seconds = finishedAt.timeIntervalSince(startedAt)
+            // Cooling is decided before the slot is given back, so no waiter is let in to an
+            // endpoint that has just refused a connection.
+            let cooling = pool.release(
+                lane, answered: result.status == 200, trouble: result.failure?.troublesEndpoint ?? false,
+                connectFailed: result.failure?.outcome == "connect_error", retryAfter: result.failure?.retryAfter)
             if result.status != nil || (result.failure.map { $0.kind != .cancelled } ?? false) {
                 if let pace = pool.answered(lane, throttled: result.status == 429, sent: generation) { lane.limiter.pace(pace) }
             }
@@ -116,9 +120,6 @@ public final class OpenAIClient: ChatClient {
                 lane.stall.withLock { $0.record(purpose: request.purpose, seconds: seconds) }
             }
             lane.countFinished(ok: result.failure == nil, cancelled: result.failure?.kind == .cancelled, seconds: seconds)
-            let cooling = pool.report(
-                lane, answered: result.status == 200, trouble: result.failure?.troublesEndpoint ?? false,
-                connectFailed: result.failure?.outcome == "connect_error", retryAfter: result.failure?.retryAfter)
             recorder.record(
                 AttemptRecord(
                     requestKey: key, purpose: request.purpose, attempt: attempt, startedAt: startedAt,
