@@ -12,11 +12,28 @@ import Testing
         return text.split(separator: "\n").map(String.init)
     }
 
+    /// Kills `server` once its answer log has `count` lines, watching from a Dispatch thread (the
+    /// cooperative pool may be held up by other tests for longer than the build takes). Returns
+    /// the lines in `logs` at that moment.
+    func kill(_ server: TestChatServer, after count: Int, in log: URL, logs: [URL]) async -> [Int] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                for _ in 0..<6000 {
+                    if ((try? answered(log).count) ?? 0) >= count { break }
+                    usleep(10_000)
+                }
+                let counts = logs.map { ((try? answered($0)) ?? []).count }
+                server.kill()
+                continuation.resume(returning: counts)
+            }
+        }
+    }
+
     @Test func aBuildOverThreeServersOneKilledOneSlowDoesEveryItemOnce() async throws {
         let dir = try TestPaths.temporaryDirectory()
         let logs = (0..<3).map { dir.appendingPathComponent("answers-\($0).log") }
-        let fast = try await TestChatServer.start(["--content", "janus", "--latency", "0.05", "--answer-log", logs[0].path])
-        let doomed = try await TestChatServer.start(["--content", "janus", "--latency", "0.05", "--answer-log", logs[1].path])
+        let fast = try await TestChatServer.start(["--content", "janus", "--latency", "0.1", "--answer-log", logs[0].path])
+        let doomed = try await TestChatServer.start(["--content", "janus", "--latency", "0.1", "--answer-log", logs[1].path])
         let slow = try await TestChatServer.start(["--content", "janus", "--latency", "0.5", "--answer-log", logs[2].path])
         try FaultMixTests.instructions(120).write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
         let arguments = [
@@ -28,16 +45,10 @@ import Testing
             try await FaultMixTests().runOffThePool(arguments, in: dir, environment: ClientFixture.environment)
         }
         // Mid-run: once the doomed server has answered 100 requests (of 1,080), it dies.
-        var killedAfter = 0
-        for _ in 0..<6000 {
-            killedAfter = try answered(logs[1]).count
-            if killedAfter >= 100 { break }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        doomed.kill()
+        let atKill = await kill(doomed, after: 100, in: logs[1], logs: logs)
         let result = try await build.value
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(killedAfter >= 100, "the doomed server was killed mid-run")
+        #expect(atKill[1] >= 100 && atKill.reduce(0, +) < 600, "the doomed server was killed mid-run: \(atKill)")
         let summary = try JSONParser.parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         for stage in ["expand", "systems", "respond"] {
             #expect(summary["stages"]?[stage]?["done"]?.intValue == 360, "\(stage): \(summary)")
