@@ -10,12 +10,15 @@ struct ClientCommand: AsyncParsableCommand {
         abstract: "Send chat requests through OpenAIClient and print the tally as JSON.")
 
     @Option(help: "Base URL of an OpenAI-compatible server (with or without /v1).")
-    var baseURL: String
+    var baseURL: String?
+
+    @Option(name: .customLong("endpoint"), help: "Base URL of one of several servers; repeatable (instead of --base-url).")
+    var endpoints: [String] = []
 
     @Option(help: "How many requests to send (each with a distinct body).")
     var requests: Int = 1000
 
-    @Option(help: "The client's concurrency limit.")
+    @Option(help: "The client's concurrency limit (per endpoint).")
     var concurrency: Int = 64
 
     @Option(help: "Requests handed to the client at once (default: twice the concurrency).")
@@ -40,6 +43,7 @@ struct ClientCommand: AsyncParsableCommand {
     var apiKeyEnv: String = "JANUS_BENCH_KEY"
 
     func validate() throws {
+        guard (baseURL == nil) != endpoints.isEmpty else { throw ValidationError("give --base-url or --endpoint (repeatable)") }
         guard requests >= 0 else { throw ValidationError("--requests must be 0 or more") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard window.map({ $0 >= 1 }) ?? true else { throw ValidationError("--window must be at least 1") }
@@ -48,7 +52,8 @@ struct ClientCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = ClientSettings()
         settings.provider = "openai"
-        settings.baseURL = baseURL
+        settings.baseURL = baseURL ?? ""
+        settings.endpoints = endpoints.map { EndpointSettings(baseURL: $0) }
         settings.model = model
         settings.apiKeyEnv = apiKeyEnv
         settings.concurrency = concurrency
@@ -62,7 +67,7 @@ struct ClientCommand: AsyncParsableCommand {
         let recorder = CountingRecorder()
         let client = try OpenAIClient(settings: settings, recorder: recorder, environment: environment)
         defer { client.shutdown() }
-        let load = ChatLoad(requests: requests, window: window ?? concurrency * 2)
+        let load = ChatLoad(requests: requests, window: window ?? settings.totalConcurrency * 2)
         let model = model
         let promptBytes = promptBytes
         let result = await load.run(client, recorder: recorder) { ChatLoad.request($0, model: model, promptBytes: promptBytes) }

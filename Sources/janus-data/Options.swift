@@ -39,11 +39,15 @@ struct LLMOptions: ParsableArguments {
     var provider: String?
     @Option(help: "The server's base URL, with or without /v1.")
     var baseURL: String?
+    @Option(
+        name: .customLong("endpoint"),
+        help: "A server's base URL; repeat for several servers of the same model (replaces provider.endpoints and --base-url).")
+    var endpoints: [String] = []
     @Option(help: "The model name sent with each request.")
     var model: String?
     @Option(help: "The environment variable that holds the API key (default: OPENAI_API_KEY).")
     var apiKeyEnv: String?
-    @Option(help: "Requests in flight at once.")
+    @Option(help: "Requests in flight at once (per endpoint).")
     var concurrency: Int?
     @Option(help: "Requests per minute.")
     var rpm: Int?
@@ -69,6 +73,9 @@ struct LLMOptions: ParsableArguments {
             throw ValidationError("--provider must be openai or offline, not \"\(provider)\"")
         }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        for endpoint in endpoints {
+            if let problem = EndpointSettings.problem(with: endpoint) { throw ValidationError("--endpoint \(endpoint) \(problem)") }
+        }
     }
 
     /// The configuration with the global options and these flags applied.
@@ -80,7 +87,11 @@ struct LLMOptions: ParsableArguments {
 
     func apply(to config: inout JanusConfig) {
         if let provider { config.client.provider = provider }
-        if let baseURL { config.client.baseURL = baseURL }
+        if let baseURL {
+            config.client.baseURL = baseURL
+            config.client.endpoints = []
+        }
+        if !endpoints.isEmpty { config.client.endpoints = endpoints.map { EndpointSettings(baseURL: $0) } }
         if let model { config.client.model = model }
         // The settings that decide which results are current, as given (see JanusConfig.given).
         let given: [(Bool, String)] = [

@@ -53,6 +53,9 @@ class State:
         self.content = args.content
         self.hang_seconds = args.hang_seconds
         self.limit_rps = args.limit_rps
+        # One line per 200 answer (the body's sha256), written as it is sent: what a server
+        # answered survives its being killed.
+        self.answer_log = open(args.answer_log, "a", buffering=1) if args.answer_log else None
         self.reset_counters()
 
     def reset_counters(self):
@@ -353,6 +356,8 @@ async def chat(state, reader, writer, headers, body):
         writer.write(response(200, completion(body, fault), [
             "x-ratelimit-limit-requests: 10000", "x-ratelimit-remaining-requests: 9999",
             "x-ratelimit-reset-requests: 6ms"]))
+        if state.answer_log and fault not in ("length", "empty"):
+            state.answer_log.write(hashlib.sha256(body).hexdigest() + "\n")
     return True
 
 
@@ -385,6 +390,8 @@ async def main():
                         help="janus: answer janus-data's stages in kind (preference sets, system messages)")
     parser.add_argument("--batch-polls", type=int, default=1,
                         help="polls of /v1/batches/{id} per status step (validating, in_progress, ...)")
+    parser.add_argument("--answer-log", default=None,
+                        help="append the sha256 of each body answered 200 to this file, a line each")
     parser.add_argument("--exit-on-stdin-eof", action="store_true",
                         help="exit when stdin closes (the parent test process went away)")
     args = parser.parse_args()

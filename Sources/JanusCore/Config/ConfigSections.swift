@@ -41,7 +41,7 @@ extension Reader {
     func applyProvider(_ node: Node, to c: inout ClientSettings) throws {
         let known = [
             "name", "base_url", "model", "api_key_env", "concurrency", "rpm", "tpm", "connect_timeout", "timeout",
-            "max_attempts", "max_cost", "stall_timeout", "ca_bundle",
+            "max_attempts", "max_cost", "stall_timeout", "ca_bundle", "endpoints",
         ]
         for (key, v) in try mapping(node, "provider") {
             let k = "provider.\(key)"
@@ -59,6 +59,7 @@ extension Reader {
             case "max_cost": c.maxCost = try optionalDouble(v, k)
             case "stall_timeout": c.lowSpeedSeconds = max(1, Int(try double(v, k).rounded(.up)))
             case "ca_bundle": c.caBundle = v.null != nil ? nil : try path(v, k)
+            case "endpoints": c.endpoints = try endpoints(v, k)
             default: throw unknown(v, k, known: known)
             }
         }

@@ -13,7 +13,7 @@ public enum DefaultConfig {
           base_url: https://api.openai.com/v1   # vLLM: http://127.0.0.1:8000/v1, Ollama: http://127.0.0.1:11434/v1
           model: gpt-4-0125-preview   # the generator the published dataset cards name
           api_key_env: OPENAI_API_KEY   # the variable holding the key; the key itself is never stored
-          concurrency: 64        # requests in flight at once
+          concurrency: 64        # requests in flight at once (per endpoint)
           rpm: null              # requests per minute (null: no limit)
           tpm: null              # tokens per minute, prompt estimate + max_tokens (null: no limit)
           connect_timeout: 10    # seconds
@@ -22,6 +22,12 @@ public enum DefaultConfig {
           ca_bundle: null        # PEM file of CAs to trust for https (null: SSL_CERT_FILE, else the system's)
           max_attempts: 10       # per request, for 408/409/429/5xx, network errors, stalls, cut bodies, length
           max_cost: null         # US dollars; stop sending once spent (exit code 3)
+          # Several servers of the same model (vLLM, SGLang, llama.cpp): requests go to the one with
+          # the fewest in flight for its limit; one that fails or 429s hard cools down meanwhile.
+          # Unset keys are the provider's above; with endpoints listed, base_url is not used.
+          # endpoints:
+          #   - {base_url: http://10.0.0.5:8000/v1, concurrency: 128}
+          #   - {base_url: http://10.0.0.6:8000/v1, concurrency: 64, weight: 0.5, api_key_env: NODE6_KEY}
 
         # US dollars per million tokens, by model (adds to and overrides the built-in table).
         prices:

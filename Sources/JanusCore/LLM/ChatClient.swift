@@ -45,10 +45,12 @@ public struct AttemptRecord: Sendable, Hashable {
     public var outcome: String
     public var detail: String
     public var usage: TokenUsage?
+    /// The endpoint the attempt went to (`EndpointSettings.label`); nil where none was called.
+    public var endpoint: String?
 
     public init(
         requestKey: String, purpose: String, attempt: Int, startedAt: Date, finishedAt: Date,
-        httpStatus: Int?, outcome: String, detail: String, usage: TokenUsage?
+        httpStatus: Int?, outcome: String, detail: String, usage: TokenUsage?, endpoint: String? = nil
     ) {
         self.requestKey = requestKey
         self.purpose = purpose
@@ -59,6 +61,7 @@ public struct AttemptRecord: Sendable, Hashable {
         self.outcome = outcome
         self.detail = detail
         self.usage = usage
+        self.endpoint = endpoint
     }
 }
 

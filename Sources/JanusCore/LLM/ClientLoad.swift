@@ -18,6 +18,8 @@ public struct ClientLoad: Sendable, Hashable {
     /// Requests per second new sends are paced at (nil: not paced).
     public var pacedRate: Double?
     public var counters: Counters
+    /// Each endpoint's share, when the client has several (else empty).
+    public var endpoints: [EndpointLoad] = []
 
     /// `in flight 87/100, retries 412, 429s 301` (and `, paced 38.0/s` while paced).
     public var line: String {
@@ -27,6 +29,9 @@ public struct ClientLoad: Sendable, Hashable {
         if let pacedRate { text += String(format: ", paced %.1f/s", pacedRate) }
         return text
     }
+
+    /// One line per endpoint (none with a single endpoint).
+    public var endpointLines: [String] { endpoints.map(\.line) }
 }
 
 /// A client that can say what it is doing now (`OpenAIClient`).

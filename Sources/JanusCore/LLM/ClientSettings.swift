@@ -7,6 +7,8 @@ public struct ClientSettings: Sendable, Hashable {
     public var provider: String = "offline"
     /// With or without a trailing `/v1`.
     public var baseURL: String = "https://api.openai.com/v1"
+    /// Several servers of the same model (`provider.endpoints`, `--endpoint`); empty: `baseURL` alone.
+    public var endpoints: [EndpointSettings] = []
     /// The generator the published dataset cards name.
     public var model: String = "gpt-4-0125-preview"
     /// The environment variable that holds the API key; the key itself is never stored.
@@ -38,12 +40,7 @@ public struct ClientSettings: Sendable, Hashable {
     public init() {}
 
     /// `base_url` with `/chat/completions` appended, whether or not it ended in `/v1`.
-    public var chatCompletionsURL: String {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        if !base.hasSuffix("/v1") { base += "/v1" }
-        return base + "/chat/completions"
-    }
+    public var chatCompletionsURL: String { EndpointSettings.chatCompletionsURL(baseURL) }
 }
 
 /// US dollars per million prompt and completion tokens.

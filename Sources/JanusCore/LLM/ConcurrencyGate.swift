@@ -6,33 +6,12 @@ final class ConcurrencyGate: Sendable {
     private struct State {
         var adaptive: LoadController
         var inUse = 0
-        var nextID: UInt64 = 0
-        /// Waiters in arrival order: `order[head...]` are ids, `waiting` holds the live ones
-        /// (a cancelled waiter leaves its id behind, skipped when reached). O(1) per operation.
-        var waiting: [UInt64: CheckedContinuation<Bool, Never>] = [:]
-        var order: [UInt64] = []
-        var head = 0
-
-        mutating func enqueue(_ id: UInt64, _ continuation: CheckedContinuation<Bool, Never>) {
-            waiting[id] = continuation
-            order.append(id)
-        }
+        var waiters = WaiterQueue<Bool>()
 
         mutating func admitWaiters() {
-            while inUse < adaptive.limit, head < order.count {
-                let id = order[head]
-                head += 1
-                if let continuation = waiting.removeValue(forKey: id) {
-                    inUse += 1
-                    continuation.resume(returning: true)
-                }
-            }
-            if head == order.count {
-                order.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head >= 1024, head * 2 >= order.count {
-                order.removeFirst(head)
-                head = 0
+            while inUse < adaptive.limit, let continuation = waiters.popFirst() {
+                inUse += 1
+                continuation.resume(returning: true)
             }
         }
     }
@@ -49,27 +28,10 @@ final class ConcurrencyGate: Sendable {
 
     /// Waits for a slot, first come first served. False (and no slot) when cancelled.
     func acquire() async -> Bool {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                state.withLock { state in
-                    if Task.isCancelled {
-                        continuation.resume(returning: false)
-                    } else if state.inUse < state.adaptive.limit, state.waiting.isEmpty {
-                        state.inUse += 1
-                        continuation.resume(returning: true)
-                    } else {
-                        state.enqueue(id, continuation)
-                    }
-                }
-            }
-        } onCancel: {
-            state.withLock { state in
-                state.waiting.removeValue(forKey: id)?.resume(returning: false)
-            }
+        await state.wait(in: \.waiters, cancelled: false) { state in
+            guard state.inUse < state.adaptive.limit else { return nil }
+            state.inUse += 1
+            return true
         }
     }
 

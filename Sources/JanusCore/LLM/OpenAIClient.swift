@@ -9,37 +9,35 @@ import Foundation
 /// capped exponential backoff and jitter that honour Retry-After (for that request only), a
 /// spending cap, and one `AttemptRecord` per attempt. The API key is read once from the
 /// environment and scrubbed from every message and record.
+///
+/// Given several endpoints (`ClientSettings.endpoints`), each has all of the above but the
+/// retries and the spending cap to itself, and every attempt goes to the one with the fewest
+/// requests in flight for its limit; one in trouble cools down and its requests go elsewhere
+/// (`EndpointPool`). An attempt's record names its endpoint.
 public final class OpenAIClient: ChatClient {
     /// Always `openai`: any OpenAI-compatible server answers the same request the same way.
     public let providerKind = "openai"
     private let settings: ClientSettings
     private let recorder: any AttemptRecorder
-    private let apiKey: String
-    private let host: String
-    private let headers: [String]
+    private let pool: EndpointPool
     private let transport: CurlTransport
-    private let gate: ConcurrencyGate
-    private let limiter: RateLimiter
     private let policy: RetryPolicy
     private let costs: CostMeter
     private let caBundle: String?
-    private let stall: Locked<StallEstimate>
     private let counters = Locked(ClientLoad.Counters())
 
-    /// Reads the key from `environment[settings.apiKeyEnv]`; a missing or empty key is a
-    /// `.configuration` error before any request is made.
+    /// Reads the key from `environment[settings.apiKeyEnv]` (each endpoint's own, where it names
+    /// one); a missing or empty key is a `.configuration` error before any request is made.
     public init(
         settings: ClientSettings, recorder: any AttemptRecorder = DiscardingRecorder(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ChatError) {
-        guard let key = environment[settings.apiKeyEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty
-        else {
-            throw ChatError(
-                kind: .configuration,
-                message: "no API key: set the environment variable \(settings.apiKeyEnv) (or choose another with --api-key-env)")
-        }
-        guard let url = URL(string: settings.chatCompletionsURL), let host = url.host else {
-            throw ChatError(kind: .configuration, message: "base_url \(settings.baseURL) is not a valid URL")
+        let endpoints = settings.resolvedEndpoints
+        var lanes: [EndpointLane] = []
+        for (index, endpoint) in endpoints.enumerated() {
+            lanes.append(
+                try EndpointLane(
+                    index: index, endpoint: endpoint, settings: settings, environment: environment, several: endpoints.count > 1))
         }
         let caBundle = settings.caBundle ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
@@ -51,31 +49,23 @@ public final class OpenAIClient: ChatClient {
         }
         self.settings = settings
         self.recorder = recorder
-        self.apiKey = key
-        self.host = host
-        self.headers = ["Authorization: Bearer \(key)", "Content-Type: application/json", "Accept: application/json"]
-        self.transport = CurlTransport(expectedConcurrency: settings.concurrency)
-        self.gate = ConcurrencyGate(limit: settings.concurrency)
-        self.limiter = RateLimiter(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute)
+        self.pool = EndpointPool(lanes)
+        self.transport = CurlTransport(expectedConcurrency: lanes.reduce(0) { $0 + $1.maximum })
         self.policy = RetryPolicy(settings)
         self.costs = CostMeter(prices: settings.prices, budget: settings.maxCost)
         self.caBundle = caBundle
-        self.stall = Locked(StallEstimate(ceiling: settings.lowSpeedSeconds))
     }
 
     /// US dollars spent so far by this client (estimated where the server sent no usage).
     public var spent: Double { costs.spent }
 
-    /// The concurrency limit in force now (lower than configured while the server is over its limit).
-    public var currentConcurrency: Int { gate.limit }
+    /// The concurrency limit in force now, over every endpoint (lower than configured while a
+    /// server is over its limit).
+    public var currentConcurrency: Int { pool.snapshot.reduce(0) { $0 + $1.limit } }
 
-    /// Requests in flight, the limit and pace in force, retries and 429s so far.
-    public var load: ClientLoad {
-        let pacing = gate.pacing
-        return ClientLoad(
-            inFlight: gate.inFlight, limit: gate.limit, maximum: settings.concurrency, pacedRate: pacing.rate,
-            counters: counters.withLock { $0 })
-    }
+    /// Requests in flight, the limit and pace in force, retries and 429s so far; with several
+    /// endpoints, each one's share too.
+    public var load: ClientLoad { ClientLoad(pool: pool, counters: counters.withLock { $0 }) }
 
     /// Stops the transport thread; requests in flight end as `.cancelled`.
     public func shutdown() {
@@ -92,40 +82,49 @@ public final class OpenAIClient: ChatClient {
         let promptEstimate = TokenUsage.estimateTokens(promptText)
         let tokenCost = promptEstimate + (request.sampling.maxTokens ?? 0)
         var http = HTTPRequest(
-            url: settings.chatCompletionsURL, headers: headers, body: Array(request.wireBody().serializedData()),
+            url: "", body: Array(request.wireBody().serializedData()),
             limits: TransferLimits(settings), caBundle: caBundle)
         var attempt = 0
         var stalls = 0
         while true {
             attempt += 1
-            guard await gate.acquire() else { throw cancelled(attempts: attempt - 1) }
+            guard let lane = await pool.acquire() else { throw cancelled(attempts: attempt - 1) }
             if attempt == 1, costs.isExhausted {
-                gate.release()
+                pool.release(lane)
                 try checkBudget()
             }
-            guard await limiter.waitForTurn(tokens: tokenCost) else {
-                gate.release()
+            guard await lane.limiter.waitForTurn(tokens: tokenCost) else {
+                pool.release(lane)
                 throw cancelled(attempts: attempt - 1)
             }
-            http.limits.lowSpeedSeconds = stall.withLock { $0.seconds(purpose: request.purpose, stalls: stalls) }
-            let generation = gate.pacing.generation
+            http.url = lane.url
+            http.headers = lane.headers
+            http.limits.lowSpeedSeconds = lane.stall.withLock { $0.seconds(purpose: request.purpose, stalls: stalls) }
+            let generation = pool.generation(lane)
+            lane.countSent()
             let startedAt = Date()
             let outcome = await transport.send(http)
             let finishedAt = Date()
-            gate.release()
-            let result = evaluate(outcome, request: request, promptEstimate: promptEstimate, tokenCost: tokenCost)
+            let result = evaluate(outcome, lane: lane, request: request, promptEstimate: promptEstimate, tokenCost: tokenCost)
+            let seconds = finishedAt.timeIntervalSince(startedAt)
+            // Cooling is decided before the slot is given back, so no waiter is let in to an
+            // endpoint that has just refused a connection.
+            let cooling = pool.release(
+                lane, answered: result.status == 200, trouble: result.failure?.troublesEndpoint ?? false,
+                connectFailed: result.failure?.outcome == "connect_error", retryAfter: result.failure?.retryAfter)
             if result.status != nil || (result.failure.map { $0.kind != .cancelled } ?? false) {
-                if let pace = gate.answered(throttled: result.status == 429, sent: generation) { limiter.pace(pace) }
+                if let pace = pool.answered(lane, throttled: result.status == 429, sent: generation) { lane.limiter.pace(pace) }
             }
             if result.status == 429 { counters.withLock { $0.throttled += 1 } }
             if result.status == 200 {
-                stall.withLock { $0.record(purpose: request.purpose, seconds: finishedAt.timeIntervalSince(startedAt)) }
+                lane.stall.withLock { $0.record(purpose: request.purpose, seconds: seconds) }
             }
+            lane.countFinished(ok: result.failure == nil, cancelled: result.failure?.kind == .cancelled, seconds: seconds)
             recorder.record(
                 AttemptRecord(
                     requestKey: key, purpose: request.purpose, attempt: attempt, startedAt: startedAt,
                     finishedAt: finishedAt, httpStatus: result.status, outcome: result.failure?.outcome ?? "ok",
-                    detail: redact(result.failure?.message ?? ""), usage: result.usage))
+                    detail: redact(result.failure?.message ?? ""), usage: result.usage, endpoint: lane.label))
             let failure: AttemptFailure
             switch result.answer {
             case let .success(response): return response
@@ -142,6 +141,8 @@ public final class OpenAIClient: ChatClient {
                 throw ChatError(kind: failure.kind, status: failure.status, message: redact(failure.message), attempts: attempt)
             }
             counters.withLock { $0.retries += 1 }
+            // The endpoint that failed cools down: the next attempt goes to another one now.
+            if cooling { continue }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0..<1))
             do {
                 try await Task.sleep(for: .seconds(delay))
@@ -175,12 +176,16 @@ public final class OpenAIClient: ChatClient {
         }
     }
 
-    private func evaluate(_ outcome: CurlTransport.Outcome, request: ChatRequest, promptEstimate: Int, tokenCost: Int) -> Evaluation {
+    private func evaluate(
+        _ outcome: CurlTransport.Outcome, lane: EndpointLane, request: ChatRequest, promptEstimate: Int, tokenCost: Int
+    ) -> Evaluation {
+        let host = lane.host
+        let limiter = lane.limiter
         let reply: HTTPResponse
         switch outcome {
         case let .failure(error):
             var failure = AttemptFailure(error)
-            if error.kind == .configuration, settings.chatCompletionsURL.lowercased().hasPrefix("https://") {
+            if error.kind == .configuration, lane.url.lowercased().hasPrefix("https://") {
                 let trust = caBundle.map { "the CA bundle \($0)" } ?? "the system's CA certificates (give --ca-bundle FILE or SSL_CERT_FILE)"
                 failure.message = "TLS with \(host) failed, checked against \(trust): \(error.message)"
             }
@@ -199,7 +204,7 @@ public final class OpenAIClient: ChatClient {
                 limiter.pause(for: wait)
             }
             let failure = AttemptFailure(
-                status: reply.status, body: reply.body, retryAfter: limits.retryAfter, keyEnv: settings.apiKeyEnv, host: host)
+                status: reply.status, body: reply.body, retryAfter: limits.retryAfter, keyEnv: lane.keyEnv, host: host)
             return Evaluation(status: reply.status, failure: failure)
         }
         let completion: ResponseDecoder.Completion
@@ -238,9 +243,12 @@ public final class OpenAIClient: ChatClient {
         ChatError(kind: .cancelled, message: "cancelled", attempts: attempts)
     }
 
-    /// The message with every occurrence of the API key masked.
+    /// The message with every occurrence of an API key masked.
     private func redact(_ text: String) -> String {
-        guard !apiKey.isEmpty, !text.isEmpty, text.utf8.firstRange(of: apiKey.utf8) != nil else { return text }
-        return text.replacingOccurrences(of: apiKey, with: "[redacted key]")
+        var text = text
+        for key in Set(pool.lanes.map(\.apiKey)) where !key.isEmpty && text.utf8.firstRange(of: key.utf8) != nil {
+            text = text.replacingOccurrences(of: key, with: "[redacted key]")
+        }
+        return text
     }
 }

@@ -60,12 +60,13 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// One line per stage: done/total, rate, ETA, tokens, cost; then, for a client that reports
-    /// it, requests in flight against the limit in force, retries and 429s.
+    /// it, requests in flight against the limit in force, retries and 429s (and a line per
+    /// endpoint when there are several).
     public func lines() -> [String] {
         let snap = stats.snapshot()
         let priced = stats.unpriced == nil
         let elapsed = max(0.001, Date().timeIntervalSince(stats.startedAt))
-        let load = stats.clientLoad.map { [$0.line] } ?? []
+        let load = stats.clientLoad.map { [$0.line] + $0.endpointLines } ?? []
         return stages.map { stage in
             let c = snap.stages[stage] ?? RunStats.StageCounts()
             let rate = Double(c.accepted) / elapsed
@@ -97,7 +98,10 @@ public final class ProgressReporter: @unchecked Sendable {
         var line = "progress \(elapsed): " + parts.joined(separator: ", ") + "; \(snap.requestsSent) requests sent, \(tokens) tokens"
         if stats.unpriced == nil { line += String(format: ", $%.4f", cost) }
         if problems > 0 { line += ", \(problems) failed or quarantined" }
-        if let load = stats.clientLoad { line += "; " + load.line }
+        if let load = stats.clientLoad {
+            line += "; " + load.line
+            for endpoint in load.endpointLines { line += "; " + endpoint.trimmedWhitespace() }
+        }
         return line
     }
 

@@ -1,16 +1,16 @@
 import Foundation
 
 /// The settings a generation run was made with, as the store records them: the provider, base
-/// URL, model, sampling, variants, the seed, and the templates and seeds by hash. All but the
-/// base URL decide which stored results are current; commands that only read take these from
-/// the store's most recent run wherever the user gave none.
+/// URL (or endpoints), model, sampling, variants, the seed, and the templates and seeds by hash.
+/// All but the base URL and endpoints decide which stored results are current; commands that
+/// only read take these from the store's most recent run wherever the user gave none.
 public struct RunSettings: Sendable, Equatable {
     /// By key (see `keys`); a run recorded before settings were kept has only some of them.
     public private(set) var values: [String: JSONValue]
 
     /// Every key, in the order they are written.
     static let keys = [
-        "provider", "base_url", "model", "temperature", "top_p", "max_tokens", "extra", "send_seed", "variants", "seed",
+        "provider", "base_url", "endpoints", "model", "temperature", "top_p", "max_tokens", "extra", "send_seed", "variants", "seed",
         "templates", "seeds",
     ]
 
@@ -31,6 +31,10 @@ public struct RunSettings: Sendable, Equatable {
             "templates": .object(Stage.allCases.map { ($0.rawValue, .string(templates[$0].hash)) }),
             "seeds": .string(seeds.contentHash),
         ]
+        // Several endpoints: which (informative only, like base_url).
+        if !config.client.endpoints.isEmpty {
+            values["endpoints"] = .array(config.client.endpoints.map { .string(EndpointSettings.label($0.baseURL)) })
+        }
     }
 
     /// What `run` recorded: its settings, or for a run recorded before settings were kept, the

@@ -102,8 +102,8 @@ public final class Workspace: @unchecked Sendable {
         stats.attach(client)
         var runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
-            price: price, stages: stages, stats: stats, width: max(8, config.client.concurrency),
-            sendLimit: config.client.concurrency, runID: runID)
+            price: price, stages: stages, stats: stats, width: max(8, config.client.totalConcurrency),
+            sendLimit: config.client.totalConcurrency, runID: runID)
         runner.divert = try divert ?? batchHold()
         do {
             try await runner.run()

@@ -199,12 +199,13 @@ extension CheckpointStore: AttemptRecorder {
         try? locked {
             try db.run("""
                 INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
-                    prompt_tokens, completion_tokens) VALUES (?,?,?,?,?,?,?,?,?,?)
+                    prompt_tokens, completion_tokens, endpoint) VALUES (?,?,?,?,?,?,?,?,?,?,?)
                 """, [
                 .text(attempt.requestKey), .text(attempt.purpose), .int(attempt.attempt),
                 .double(attempt.startedAt.timeIntervalSince1970), .double(attempt.finishedAt.timeIntervalSince1970),
                 .optionalInt(attempt.httpStatus), .text(attempt.outcome), .text(attempt.detail),
                 .optionalInt(attempt.usage?.promptTokens), .optionalInt(attempt.usage?.completionTokens),
+                attempt.endpoint.map { .text($0) } ?? .null,
             ])
         }
     }

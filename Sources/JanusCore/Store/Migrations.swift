@@ -174,6 +174,10 @@ public enum Migrations {
                 imported_at TEXT NOT NULL
             );
             """),
+        // The endpoint each attempt went to (several endpoints serve one model); NULL before.
+        Migration(version: 7, name: "attempt endpoints", sql: """
+            ALTER TABLE attempts ADD COLUMN endpoint TEXT;
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

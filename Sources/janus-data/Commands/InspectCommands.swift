@@ -47,6 +47,9 @@ struct StatusCommand: JanusCommand {
         let usage = try workspace.store.usageTotals()
         let unpriced = try workspace.store.unpricedAnswers()
         let spent = usage.values.reduce(0) { $0 + $1.cost }
+        // Per endpoint, once more than one has been used.
+        let endpoints = try workspace.store.endpointTallies()
+        let shownEndpoints = endpoints.count > 1 ? endpoints : []
         let tokens = usage.values.reduce(0) { $0 + $1.promptTokens + $1.completionTokens }
         if json {
             var object = status.json.objectValue ?? []
@@ -54,6 +57,7 @@ struct StatusCommand: JanusCommand {
             object.append(("cost_usd", .number(spent)))
             object.append(("unpriced_answers", .object(unpriced.keys.sorted().map { ($0, .integer(unpriced[$0] ?? 0)) })))
             object.append(("stored_run", read.json))
+            if !shownEndpoints.isEmpty { object.append(("endpoints", .array(shownEndpoints.map(\.json)))) }
             if let given, let note {
                 object.append(("given", .object([("message", .string(note)), ("stages", given.json["stages"] ?? .null)])))
             }
@@ -71,6 +75,7 @@ struct StatusCommand: JanusCommand {
                     : "; \(unpriced[model] ?? 0) answers not counted: " + ModelPrice.unknownNote(model)
             }
             Console.out(line)
+            if !shownEndpoints.isEmpty { Console.out("attempts per endpoint:\n" + EndpointTally.table(shownEndpoints)) }
             if let note { Console.out(note) }
         }
         return 0

@@ -61,6 +61,13 @@ final class TestChatServer: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
+    /// Kills the server at once (SIGKILL), as a crashed or unplugged one: requests in flight get
+    /// no answer and new connections are refused.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// `GET /stats`: requests, connections, outcomes, authorization header values.
     func stats() async throws -> JSONValue {
         try await call(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/stats"))
