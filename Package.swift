@@ -62,7 +62,7 @@ let package = Package(
         // through and the Hub downloads use; it knows nothing of chat or datasets.
         .target(
             name: "JanusHTTP",
-            dependencies: ["JanusSupport", "CCurl"],
+            dependencies: ["JanusSupport", "CCurl", "CSystem"],
             swiftSettings: strict
         ),
         // The OpenAI-compatible chat client: wire types, retry, rate limits, cost. Knows no stage

@@ -1,6 +1,7 @@
 import Crypto
 import Dispatch
 import Foundation
+import JanusSupport
 
 /// A file written on a thread of its own: `write` hands a chunk over and returns, so the caller
 /// goes on encoding while the kernel copies the last chunk (on a virtual disk that copy is a

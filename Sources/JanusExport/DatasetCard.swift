@@ -1,4 +1,5 @@
 import Foundation
+import JanusStore
 
 /// The `README.md` dataset card written with each export.
 enum DatasetCard {
@@ -37,7 +38,7 @@ enum DatasetCard {
         lines += ["", "### Instructions per source", "", "| main source / original source | instructions |", "|---|---|"]
         for key in sources.keys.sorted() { lines.append("| \(key) | \(sources[key] ?? 0) |") }
         lines += ["", "### Preferences per dimension and subdimension (top 10 each)", ""]
-        for dimension in Dimension.allCases.map(\.rawValue) {
+        for dimension in context.dimensions {
             let subs = (subdimensions[dimension] ?? [:]).sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
             lines.append("- \(dimension): " + subs.prefix(10).map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Facts about the run that the manifest and the dataset card report.
 public struct ExportContext: Sendable {
@@ -10,6 +11,8 @@ public struct ExportContext: Sendable {
     public var usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)]
     /// Hub datasets the instructions came from, with the commit(s) read (`hf://` sources).
     public var hubRevisions: [(dataset: String, commits: [String])] = []
+    /// The preference dimensions, in the order the dataset card lists them.
+    public var dimensions: [String] = []
 
     public init(
         seed: Int, model: String, provider: String, templateHashes: [String: String], sampling: [(String, JSONValue)],

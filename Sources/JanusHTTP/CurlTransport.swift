@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import JanusSupport
 
 /// An HTTP transport on the libcurl multi interface.
 ///
@@ -9,8 +10,8 @@ import Foundation
 /// with `curl_multi_info_read`, and resumes each caller's continuation exactly once. Other
 /// threads only touch the lock-protected inbox and wake the driver; no libcurl handle is used
 /// from two threads.
-final class CurlTransport: Sendable {
-    typealias Outcome = Result<HTTPResponse, TransportError>
+package final class CurlTransport: Sendable {
+    package typealias Outcome = Result<HTTPResponse, TransportError>
 
     private struct Submission: Sendable {
         var id: UInt64
@@ -33,7 +34,7 @@ final class CurlTransport: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts the transport thread. `expectedConcurrency` raises the open-file limit to fit.
-    init(expectedConcurrency: Int = 64, driver kind: TransferDriverKind = .fromEnvironment()) {
+    package init(expectedConcurrency: Int = 64, driver kind: TransferDriverKind = .fromEnvironment()) {
         FileDescriptorLimit.raise(toAtLeast: expectedConcurrency * 2 + 64)
         guard let multi = MultiHandle(streams: expectedConcurrency) else {
             driver = nil
@@ -59,7 +60,7 @@ final class CurlTransport: Sendable {
 
     /// Sends `request` and waits for the complete response (any status) or a transport error.
     /// Cancelling the calling task aborts the transfer.
-    func send(_ request: HTTPRequest) async -> Outcome {
+    package func send(_ request: HTTPRequest) async -> Outcome {
         let id = inbox.withLock { inbox in
             defer { inbox.nextID += 1 }
             return inbox.nextID
@@ -92,7 +93,7 @@ final class CurlTransport: Sendable {
 
     /// Stops the thread: transfers in flight end with a cancelled error. Waits for the thread
     /// to exit. Safe to call more than once.
-    func shutdown() {
+    package func shutdown() {
         let first = inbox.withLock { inbox in
             defer { inbox.stopping = true }
             return !inbox.stopping

@@ -1,21 +1,22 @@
 import CCurl
 import Foundation
+import JanusSupport
 
 /// One libcurl easy handle, owned by this object and cleaned up in `deinit`.
 ///
 /// Confined to the transport thread. Handles are reused across transfers (`curl_easy_reset`
 /// keeps the handle's DNS and session caches); connections live in the multi handle's pool.
-final class EasyHandle {
+package final class EasyHandle {
     /// Bodies larger than this are refused (a chat completion is a few kilobytes).
-    static let maxBodyBytes = 64 << 20
+    package static let maxBodyBytes = 64 << 20
 
-    let raw: UnsafeMutableRawPointer
+    package let raw: UnsafeMutableRawPointer
     private(set) var body: [UInt8] = []
     private(set) var headers = HTTPHeaders()
     private var headerList: HeaderList?
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
-    init?() {
+    package init?() {
         guard CurlGlobal.ensureInitialized(), let handle = curl_easy_init() else { return nil }
         raw = handle
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -28,7 +29,7 @@ final class EasyHandle {
     }
 
     /// Resets the handle and sets every option for `request`.
-    func prepare(_ request: HTTPRequest) throws(TransportError) {
+    package func prepare(_ request: HTTPRequest) throws(TransportError) {
         curl_easy_reset(raw)
         body.removeAll(keepingCapacity: true)
         headers = HTTPHeaders()
@@ -83,14 +84,14 @@ final class EasyHandle {
     }
 
     /// The HTTP status of the last response (0 when none arrived).
-    var responseCode: Int {
+    package var responseCode: Int {
         var code = 0
         _ = janus_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &code)
         return code
     }
 
     /// libcurl's detailed message for the last failure.
-    var errorDetail: String {
+    package var errorDetail: String {
         String(cString: errorBuffer)
     }
 
@@ -131,10 +132,10 @@ final class EasyHandle {
 }
 
 /// A `curl_slist` of header lines, freed in `deinit`.
-final class HeaderList {
-    let raw: UnsafeMutablePointer<curl_slist>?
+package final class HeaderList {
+    package let raw: UnsafeMutablePointer<curl_slist>?
 
-    init(_ lines: [String]) {
+    package init(_ lines: [String]) {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for line in lines {
             list = curl_slist_append(list, line)

@@ -7,11 +7,11 @@ import Foundation
 #endif
 
 /// The per-process open-file limit, which caps how many connections can be open at once.
-enum FileDescriptorLimit {
+package enum FileDescriptorLimit {
     /// Raises the soft RLIMIT_NOFILE toward the hard limit when it is below `needed`.
     /// Returns the soft limit in force afterwards (nil when it cannot be read).
     @discardableResult
-    static func raise(toAtLeast needed: Int) -> Int? {
+    package static func raise(toAtLeast needed: Int) -> Int? {
         var limit = rlimit()
         #if canImport(Glibc)
             let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)

@@ -5,14 +5,14 @@ import CCurl
 ///
 /// `perform`, `poll`, the socket actions, `add`, `remove` and `nextDone` belong to the transport thread; only
 /// `wakeup` may be called from another thread (libcurl documents it as thread-safe).
-final class MultiHandle: @unchecked Sendable {
-    let raw: UnsafeMutableRawPointer
+package final class MultiHandle: @unchecked Sendable {
+    package let raw: UnsafeMutableRawPointer
 
     /// `streams`: HTTP/2 streams libcurl opens on one connection at most. libcurl 7.88 parks a
     /// transfer that finds every connection at this limit (with `CURLOPT_PIPEWAIT`) and may
     /// never wake it, so it is set to the most transfers the caller runs at once; a server's
     /// lower `SETTINGS_MAX_CONCURRENT_STREAMS` is honoured by nghttp2, which queues the rest.
-    init?(streams: Int = 100) {
+    package init?(streams: Int = 100) {
         guard CurlGlobal.ensureInitialized(), let handle = curl_multi_init() else { return nil }
         raw = handle
         _ = janus_multi_setopt_long(raw, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
@@ -23,40 +23,40 @@ final class MultiHandle: @unchecked Sendable {
         curl_multi_cleanup(raw)
     }
 
-    func add(_ easy: EasyHandle) -> Bool {
+    package func add(_ easy: EasyHandle) -> Bool {
         curl_multi_add_handle(raw, easy.raw) == CURLM_OK
     }
 
-    func remove(_ easy: EasyHandle) {
+    package func remove(_ easy: EasyHandle) {
         _ = curl_multi_remove_handle(raw, easy.raw)
     }
 
     /// Moves every transfer as far as it can go without blocking.
-    func perform() {
+    package func perform() {
         var running: Int32 = 0
         _ = curl_multi_perform(raw, &running)
     }
 
     /// Waits for socket activity, libcurl's next timer, a `wakeup`, or `timeoutMilliseconds`.
-    func poll(timeoutMilliseconds: Int32) {
+    package func poll(timeoutMilliseconds: Int32) {
         var ready: Int32 = 0
         _ = curl_multi_poll(raw, nil, 0, timeoutMilliseconds, &ready)
     }
 
     /// Lets libcurl act on `fd`, which epoll reported ready (`flags`: CURL_CSELECT_* bits).
-    func socketAction(_ fd: Int32, flags: Int32) {
+    package func socketAction(_ fd: Int32, flags: Int32) {
         var running: Int32 = 0
         _ = curl_multi_socket_action(raw, fd, flags, &running)
     }
 
     /// Lets libcurl act on the timer it asked for (timeouts, connects, newly added transfers).
-    func timeoutAction() {
+    package func timeoutAction() {
         var running: Int32 = 0
         _ = curl_multi_socket_action(raw, CURL_SOCKET_TIMEOUT, 0, &running)
     }
 
     /// Routes socket-interest and timer updates to `socket` and `timer`, with `context`.
-    func setSocketCallbacks(
+    package func setSocketCallbacks(
         context: UnsafeMutableRawPointer, socket: janus_socket_callback, timer: janus_timer_callback
     ) {
         _ = janus_multi_setopt_pointer(raw, CURLMOPT_SOCKETDATA, context)
@@ -66,7 +66,7 @@ final class MultiHandle: @unchecked Sendable {
     }
 
     /// Stops the callbacks set with `setSocketCallbacks`.
-    func clearSocketCallbacks() {
+    package func clearSocketCallbacks() {
         _ = janus_multi_setopt_socket_callback(raw, nil)
         _ = janus_multi_setopt_timer_callback(raw, nil)
         _ = janus_multi_setopt_pointer(raw, CURLMOPT_SOCKETDATA, nil)
@@ -74,12 +74,12 @@ final class MultiHandle: @unchecked Sendable {
     }
 
     /// Interrupts a `poll` on the transport thread. Thread-safe.
-    func wakeup() {
+    package func wakeup() {
         _ = curl_multi_wakeup(raw)
     }
 
     /// The next finished transfer: its easy handle and result code.
-    func nextDone() -> (handle: UnsafeMutableRawPointer, result: CURLcode)? {
+    package func nextDone() -> (handle: UnsafeMutableRawPointer, result: CURLcode)? {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(raw, &queued) {
             if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {

@@ -1,8 +1,8 @@
 import CCurl
 
 /// Why a transfer gave no complete HTTP response.
-struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
-    enum Kind: String, Sendable {
+package struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable {
         /// Could not resolve or connect.
         case connect
         /// Connect timeout, total timeout or the low-speed guard fired.
@@ -19,18 +19,18 @@ struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
         case other
     }
 
-    var kind: Kind
+    package var kind: Kind
     /// libcurl's CURLcode, when the error came from libcurl.
-    var code: Int
-    var message: String
+    package var code: Int
+    package var message: String
 
-    var description: String { message }
+    package var description: String { message }
 
-    static let cancelled = TransportError(kind: .cancelled, code: 0, message: "cancelled")
-    static let shutDown = TransportError(kind: .cancelled, code: 0, message: "the HTTP transport was shut down")
+    package static let cancelled = TransportError(kind: .cancelled, code: 0, message: "cancelled")
+    package static let shutDown = TransportError(kind: .cancelled, code: 0, message: "the HTTP transport was shut down")
 
     /// Maps a libcurl result code (and its error-buffer detail) to a kind.
-    init(curlCode: CURLcode, detail: String) {
+    package init(curlCode: CURLcode, detail: String) {
         let summary = String(cString: curl_easy_strerror(curlCode))
         let kind: Kind
         switch curlCode {
@@ -50,7 +50,7 @@ struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = detail.isEmpty ? summary : "\(summary): \(detail)"
     }
 
-    init(kind: Kind, code: Int, message: String) {
+    package init(kind: Kind, code: Int, message: String) {
         self.kind = kind
         self.code = code
         self.message = message

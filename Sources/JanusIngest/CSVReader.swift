@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// RFC 4180 CSV: the first row names the columns; quoted fields may hold commas, quotes ("")
 /// and line breaks. Rows are cut from the stream by `CSVSplitter` and turned into JSON objects

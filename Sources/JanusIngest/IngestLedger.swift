@@ -1,4 +1,5 @@
 import Foundation
+import JanusStore
 
 /// The order-dependent half of ingest, fed one prepared record at a time in source and file
 /// order: exact dedup (the first occurrence wins), the filter verdict (when it runs before

@@ -1,4 +1,5 @@
 import Foundation
+import JanusStore
 
 /// Reads sources into the store: extract, normalise, drop duplicates, then, in the order of
 /// `settings.recipe`, sample by seed and drop the filter's hits (paper: sample, then filter;

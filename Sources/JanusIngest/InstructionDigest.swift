@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JanusSupport
 
 /// The SHA-256 of an instruction's identity text, kept as four words rather than a hex string so
 /// that a million of them fit in a few tens of megabytes. `hex` is the instruction id.

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Drops instructions that already carry a system-message-like preference in their first line.
 ///

@@ -1,3 +1,5 @@
+import JanusSupport
+
 /// MinHash sketches of texts over word shingles, by one-permutation hashing: every shingle is
 /// hashed once, the hash picks one of `bins` bins and the smallest value per bin is kept; bins
 /// no shingle fell in borrow from a neighbour (densification). One hash per shingle instead of

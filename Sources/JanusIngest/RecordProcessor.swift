@@ -1,3 +1,5 @@
+import JanusSupport
+
 /// What a worker thread makes of one record: everything about it that does not depend on the
 /// records before it. Dedup, near-dedup and sampling, which do, happen afterwards in file order.
 struct PreparedRecord: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// One record of a source file: where it starts and what it holds, or why it is unreadable.
 public struct RawRecord: Sendable {

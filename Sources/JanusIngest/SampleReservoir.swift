@@ -1,3 +1,5 @@
+import JanusStore
+
 /// The candidates of one source with the lowest sampling ranks, at most `capacity` of them: a
 /// max-heap on the rank, so a million candidates never sit in memory when a quota keeps 12,000.
 /// Which candidates it ends with depends only on their ranks, never on the order they came in.

@@ -1,4 +1,5 @@
 import CSystem
+import JanusSupport
 
 /// Locality-sensitive hashing over MinHash sketches: the sketch is cut into `bands` bands of
 /// `rows` bytes; two sketches that agree on a whole band are candidates, and a candidate whose

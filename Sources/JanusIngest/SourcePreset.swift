@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// What ingest takes from one record: the instruction and where it came from.
 public struct ExtractedInstruction: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import JanusSupport
+
 /// Identity of an instruction: Unicode NFC, runs of white space folded to one space, trimmed.
 /// Case and line breaks stay in the stored text; only the identity folds them.
 ///
@@ -117,16 +119,4 @@ extension TextNormalizer {
     static func asciiFirstLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         UTF8Bytes.firstNonBlankLine(bytes).range
     }
-}
-
-/// True when every byte is ASCII.
-@inline(__always) func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var bits: UInt8 = 0
-    for b in bytes { bits |= b }
-    return bits < 0x80
-}
-
-/// ASCII white space as Unicode counts it: tab, line feed, vertical tab, form feed, carriage return, space.
-@inline(__always) func isASCIISpace(_ b: UInt8) -> Bool {
-    b == 0x20 || (b >= 0x09 && b <= 0x0D)
 }

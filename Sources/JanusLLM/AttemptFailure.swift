@@ -1,4 +1,5 @@
 import Foundation
+import JanusHTTP
 
 /// Why one attempt gave no result, and whether another attempt may.
 struct AttemptFailure: Error, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Sends many requests through one `ChatClient` and tallies what came back: the load driver
 /// behind `janus-bench client`. Like the pipeline, it keeps a bounded window of requests in

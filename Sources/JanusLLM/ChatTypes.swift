@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// One message of a chat completion request.
 public struct ChatMessage: Sendable, Hashable, Codable {

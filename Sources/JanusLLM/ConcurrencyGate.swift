@@ -1,8 +1,9 @@
 import Foundation
+import JanusSupport
 
 /// An async semaphore whose limit a `LoadController` sets from the share of 429s among recent
 /// answers: it shrinks when the server is over its limit, not when it refuses a few at random.
-final class ConcurrencyGate: Sendable {
+package final class ConcurrencyGate: Sendable {
     private struct State {
         var adaptive: LoadController
         var inUse = 0
@@ -40,15 +41,15 @@ final class ConcurrencyGate: Sendable {
     private let state: Locked<State>
     private let origin = ContinuousClock.now
 
-    init(limit: Int) {
+    package init(limit: Int) {
         state = Locked(State(adaptive: LoadController(maximum: limit)))
     }
 
     /// The current limit.
-    var limit: Int { state.withLock { $0.adaptive.limit } }
+    package var limit: Int { state.withLock { $0.adaptive.limit } }
 
     /// Waits for a slot, first come first served. False (and no slot) when cancelled.
-    func acquire() async -> Bool {
+    package func acquire() async -> Bool {
         let id = state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
@@ -74,7 +75,7 @@ final class ConcurrencyGate: Sendable {
     }
 
     /// Gives a slot back.
-    func release() {
+    package func release() {
         state.withLock { state in
             state.inUse -= 1
             state.admitWaiters()
@@ -82,16 +83,16 @@ final class ConcurrencyGate: Sendable {
     }
 
     /// The pace and generation in force now.
-    var pacing: (rate: Double?, generation: Int) {
+    package var pacing: (rate: Double?, generation: Int) {
         state.withLock { ($0.adaptive.pacedRate, $0.adaptive.generation) }
     }
 
     /// Requests in flight now.
-    var inFlight: Int { state.withLock { $0.inUse } }
+    package var inFlight: Int { state.withLock { $0.inUse } }
 
     /// Reports an answer to a request sent in generation `sent` (`throttled`: a 429). Returns
     /// the new pace (nil: none) when the answer changed the limit or the pace.
-    func answered(throttled: Bool, sent: Int) -> Double?? {
+    package func answered(throttled: Bool, sent: Int) -> Double?? {
         let elapsed = ContinuousClock.now - origin
         let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return state.withLock { state -> Double?? in

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Adds up what the answers cost and says when the budget (`max_cost`) is spent.
 final class CostMeter: Sendable {

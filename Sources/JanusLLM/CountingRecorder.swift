@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// An `AttemptRecorder` that keeps only counts: attempts by outcome (`ok`, `rate_limited`,
 /// `server_error`, ...). Constant memory however long the run; for benchmarks and progress.

@@ -1,4 +1,6 @@
 import Foundation
+import JanusHTTP
+import JanusSupport
 
 /// A `ChatClient` for any OpenAI-compatible `/v1/chat/completions` server, on libcurl.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import JanusSupport
+import JanusHTTP
 
 /// What a response's headers say about rate limits: `retry-after-ms`, `Retry-After`
 /// (seconds or an HTTP date) and OpenAI's `x-ratelimit-*` family.

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Spends the requests-per-minute and tokens-per-minute budgets smoothly.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Reads chat completion bodies and OpenAI-style error bodies with JanusCore's `JSONParser`.
 enum ResponseDecoder {

@@ -4,8 +4,22 @@ import Foundation
 public struct CachedAnswer: Sendable, Hashable {
     public var content: String
     public var finishReason: String?
-    public var usage: TokenUsage
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// The token counts were estimated (the server reported no usage).
+    public var usageEstimated: Bool
     public var cost: Double
+
+    public init(
+        content: String, finishReason: String?, promptTokens: Int, completionTokens: Int, usageEstimated: Bool, cost: Double
+    ) {
+        self.content = content
+        self.finishReason = finishReason
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.usageEstimated = usageEstimated
+        self.cost = cost
+    }
 }
 
 /// One stage's stored result for one (instruction, variant).
@@ -37,6 +51,14 @@ public struct StageFailure: Sendable, Hashable {
     public var reason: String
     public var raw: String
     public var attempts: Int
+
+    public init(requestKey: String, kind: Kind, reason: String, raw: String, attempts: Int) {
+        self.requestKey = requestKey
+        self.kind = kind
+        self.reason = reason
+        self.raw = raw
+        self.attempts = attempts
+    }
 }
 
 /// Identifies one item of one stage.
@@ -59,29 +81,26 @@ extension CheckpointStore {
                 """, [.text(key)]).first else { return nil }
             return CachedAnswer(
                 content: row.string(0) ?? "", finishReason: row.string(1),
-                usage: TokenUsage(promptTokens: row.int(2) ?? 0, completionTokens: row.int(3) ?? 0, estimated: row.int(4) == 1),
+                promptTokens: row.int(2) ?? 0, completionTokens: row.int(3) ?? 0, usageEstimated: row.int(4) == 1,
                 cost: row.double(5) ?? 0)
         }
     }
 
-    /// Keeps a paid-for answer under its request key, committed at once. The request is kept
-    /// as its parameters and a hash of its messages, not the messages themselves: they can be
-    /// rebuilt from the templates and seeds, and would triple the size of the store. A nil
-    /// `cost` is an answer from a model with no known price.
-    public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double?) throws {
-        var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
-        summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
-        summary.append(("messages", .integer(request.messages.count)))
+    /// Keeps a paid-for answer under its request key, committed at once. `request` describes
+    /// the request (JSON); `priced` is false for an answer from a model with no known price.
+    public func saveAnswer(
+        key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
+    ) throws {
         try locked {
             try db.run("""
                 INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
                     prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                 """, [
-                .text(key), .text(request.purpose), .text(request.model), .text(JSONValue.object(summary).serialized()),
-                .text(response.content), .optionalText(response.finishReason), .int(response.usage.promptTokens),
-                .int(response.usage.completionTokens), .int(response.usage.estimated ? 1 : 0), .double(cost ?? 0),
-                .text(Timestamp.now()), .int(cost == nil ? 0 : 1),
+                .text(key), .text(purpose), .text(model), .text(request),
+                .text(answer.content), .optionalText(answer.finishReason), .int(answer.promptTokens),
+                .int(answer.completionTokens), .int(answer.usageEstimated ? 1 : 0), .double(answer.cost),
+                .text(Timestamp.now()), .int(priced ? 1 : 0),
             ])
         }
     }
@@ -181,18 +200,19 @@ extension CheckpointStore {
     }
 }
 
-extension CheckpointStore: AttemptRecorder {
-    /// Logs one attempt. A failure to log is not allowed to fail the request it describes.
-    public func record(_ attempt: AttemptRecord) {
-        try? locked {
+extension CheckpointStore {
+    /// Logs one attempt at the request with `key` (times in seconds since 1970).
+    public func logAttempt(
+        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
+        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?
+    ) throws {
+        try locked {
             try db.run("""
                 INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
                     prompt_tokens, completion_tokens) VALUES (?,?,?,?,?,?,?,?,?,?)
                 """, [
-                .text(attempt.requestKey), .text(attempt.purpose), .int(attempt.attempt),
-                .double(attempt.startedAt.timeIntervalSince1970), .double(attempt.finishedAt.timeIntervalSince1970),
-                .optionalInt(attempt.httpStatus), .text(attempt.outcome), .text(attempt.detail),
-                .optionalInt(attempt.usage?.promptTokens), .optionalInt(attempt.usage?.completionTokens),
+                .text(key), .text(purpose), .int(attempt), .double(startedAt), .double(finishedAt),
+                .optionalInt(httpStatus), .text(outcome), .text(detail), .optionalInt(promptTokens), .optionalInt(completionTokens),
             ])
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -2,9 +2,9 @@ import Foundation
 
 /// Substring search on UTF-8 bytes, for short needles: `memchr` for the first byte, then
 /// `memcmp`. Used where Foundation's `range(of:)` would go through UTF-16.
-enum ByteSearch {
+package enum ByteSearch {
     /// The offset of the first `needle` in `haystack` at or after `from`.
-    static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
+    package static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
         guard let first = needle.first else { return from }
         guard let base = haystack.baseAddress, let n = needle.baseAddress, haystack.count >= needle.count else { return nil }
         var at = from
@@ -18,11 +18,11 @@ enum ByteSearch {
         return nil
     }
 
-    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
+    package static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
         needle.withUnsafeBufferPointer { find($0, in: haystack, from: from) }
     }
 
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         haystack.withUnsafeBufferPointer { find(needle, in: $0) != nil }
     }
 }

@@ -17,7 +17,7 @@ extension JSONParser {
         return value
     }
 
-    mutating func skipValue(depth: Int) throws(JSONParseError) {
+    package mutating func skipValue(depth: Int) throws(JSONParseError) {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {

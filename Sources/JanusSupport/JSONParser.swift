@@ -33,18 +33,18 @@ public struct JSONParser {
         return value
     }
 
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index = 0
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package var index = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    package init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    func error(_ message: String) -> JSONParseError {
+    package func error(_ message: String) -> JSONParseError {
         JSONParseError(message: message, offset: index)
     }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -53,7 +53,7 @@ public struct JSONParser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    package mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -68,7 +68,7 @@ public struct JSONParser {
         }
     }
 
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    package mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("unexpected end of input") }
         let start = literal.utf8Start
@@ -80,7 +80,7 @@ public struct JSONParser {
 
     /// An object; with `keeping`, only those keys' values are built and the others are checked
     /// and skipped (see `parse(bytes:keeping:)`).
-    mutating func parseObject(depth: Int, keeping keys: Set<String>? = nil) throws(JSONParseError) -> JSONValue {
+    package mutating func parseObject(depth: Int, keeping keys: Set<String>? = nil) throws(JSONParseError) -> JSONValue {
         index += 1
         var pairs: [(String, JSONValue)] = []
         skipWhitespace()
@@ -142,7 +142,7 @@ public struct JSONParser {
         }
     }
 
-    mutating func parseString() throws(JSONParseError) -> String {
+    package mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
@@ -213,7 +213,7 @@ public struct JSONParser {
         throw error("unterminated string")
     }
 
-    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+    package mutating func parseHex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -238,7 +238,7 @@ public struct JSONParser {
         return s
     }
 
-    mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+    package mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = index
         var isInteger = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }

@@ -47,7 +47,7 @@ extension JSONValue {
     /// Whether any byte of `word` is below 0x20, a quote or a backslash (bit tricks: a byte
     /// equal to v gives a zero byte in word ^ (v * 0x01..01); "has a zero byte" and "has a byte
     /// below n" are the classic carry tests).
-    @inline(__always) static func needsEscape(_ word: UInt64) -> Bool {
+    @inline(__always) package static func needsEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
@@ -60,7 +60,7 @@ extension JSONValue {
     private static let falseBytes = Array("false".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func format(_ d: Double) -> String {
+    package static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d.rounded() == d, abs(d) < 1e15 { return String(Int(d)) }
         return "\(d)"
@@ -68,7 +68,7 @@ extension JSONValue {
 
     /// Escapes as JSON requires: quote, backslash and control characters; everything else,
     /// non-ASCII included, is written as UTF-8 (as Python's json.dumps with ensure_ascii=False).
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    package static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in

@@ -6,9 +6,9 @@
 /// with a non-zero combining class, the starters whose quick check is No or Maybe (below), and
 /// scalars assigned after Unicode 14 (the version the table was derived from) send the text
 /// to the normalizer, so the check never accepts text that normalization would change.
-enum NFC {
+package enum NFC {
     /// True when `bytes` (valid UTF-8) is certainly in NFC.
-    static func quickCheck(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func quickCheck(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = bytes.count
         while i < n {
@@ -27,20 +27,20 @@ enum NFC {
     }
 
     /// The NFC form of `bytes` (valid UTF-8), or nil when the quick check shows it already is.
-    static func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         if quickCheck(bytes) { return nil }
         return String(decoding: bytes, as: UTF8.self)._nfcCodeUnits
     }
 
     /// The NFC form of `text`.
-    static func normalize(_ text: String) -> String {
+    package static func normalize(_ text: String) -> String {
         var copy = text
         let changed = copy.withUTF8 { normalized($0) }
         guard let changed else { return text }
         return String(decoding: changed, as: UTF8.self)
     }
 
-    @inline(__always) static func isQuickYes(_ v: UInt32) -> Bool {
+    @inline(__always) package static func isQuickYes(_ v: UInt32) -> Bool {
         if v < 0x300 { return true }
         if v < 0x10000 { return bmpQuickYes[Int(v >> 6)] & (1 << (v & 63)) != 0 }
         return computeQuickYes(v)

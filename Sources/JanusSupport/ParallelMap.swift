@@ -2,14 +2,14 @@ import Dispatch
 import Foundation
 
 /// Maps an array on every core, keeping the order of the results.
-enum ParallelMap {
-    static func map<T: Sendable, R: Sendable>(_ items: [T], chunk: Int = 32, _ transform: @escaping @Sendable (T) throws -> R) throws -> [R] {
+package enum ParallelMap {
+    package static func map<T: Sendable, R: Sendable>(_ items: [T], chunk: Int = 32, _ transform: @escaping @Sendable (T) throws -> R) throws -> [R] {
         try start(items, chunk: chunk, transform).wait()
     }
 
     /// Starts mapping in the background and returns at once; `wait()` gives the results. Lets
     /// the caller read the next batch or write the previous one while this one is computed.
-    static func start<T: Sendable, R: Sendable>(
+    package static func start<T: Sendable, R: Sendable>(
         _ items: [T], chunk: Int = 32, _ transform: @escaping @Sendable (T) throws -> R
     ) -> PendingMap<R> {
         let chunk = max(1, chunk)
@@ -32,18 +32,18 @@ enum ParallelMap {
 
 /// Results that worker threads hand over one chunk at a time, read once all are in. A chunk
 /// crosses threads only through the lock: no two threads ever touch the same array.
-final class PendingMap<R: Sendable>: Sendable {
-    let group = DispatchGroup()
+package final class PendingMap<R: Sendable>: Sendable {
+    package let group = DispatchGroup()
     private let chunks: Locked<[[Result<R, any Error>]?]>
 
-    init(chunks count: Int) { chunks = Locked(Array(repeating: nil, count: count)) }
+    package init(chunks count: Int) { chunks = Locked(Array(repeating: nil, count: count)) }
 
-    func deliver(chunk index: Int, _ results: [Result<R, any Error>]) {
+    package func deliver(chunk index: Int, _ results: [Result<R, any Error>]) {
         chunks.withLock { $0[index] = results }
     }
 
     /// Blocks until every result is in; rethrows the first error.
-    func wait() throws -> [R] {
+    package func wait() throws -> [R] {
         group.wait()
         let delivered = chunks.withLock { slots in
             defer { slots = [] }

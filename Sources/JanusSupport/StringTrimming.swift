@@ -16,7 +16,7 @@ extension StringProtocol {
         return String(self[start..<end])
     }
 
-    @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) package static func isSpace(_ s: Unicode.Scalar) -> Bool {
         if s.isASCII {
             return s == " " || s == "\n" || s == "\t" || s == "\r" || s.value == 0x0B || s.value == 0x0C
         }

@@ -1,9 +1,9 @@
 /// Byte-level helpers for text that is already valid UTF-8 (the bytes of a `String`): decoding
 /// one scalar, and recognising white space and line breaks without building characters.
-enum UTF8Bytes {
+package enum UTF8Bytes {
     /// The scalar starting at `i` and its length in bytes. `bytes` must be valid UTF-8 and `i`
     /// the start of a scalar.
-    @inline(__always) static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, width: Int) {
+    @inline(__always) package static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, width: Int) {
         let b0 = UInt32(bytes[i])
         if b0 < 0x80 { return (b0, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
@@ -15,7 +15,7 @@ enum UTF8Bytes {
     }
 
     /// The length of the scalar that ends just before `end` (1 to 4).
-    @inline(__always) static func widthBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Int {
+    @inline(__always) package static func widthBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Int {
         var start = end - 1
         while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
         return end - start
@@ -24,7 +24,7 @@ enum UTF8Bytes {
     /// True for the scalars with the Unicode White_Space property: tab to carriage return,
     /// space, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
     /// (The same set as Foundation's `whitespacesAndNewlines` and `Unicode.Scalar.Properties.isWhitespace`.)
-    @inline(__always) static func isWhitespace(_ v: UInt32) -> Bool {
+    @inline(__always) package static func isWhitespace(_ v: UInt32) -> Bool {
         if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
         switch v {
         case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
@@ -34,12 +34,12 @@ enum UTF8Bytes {
 
     /// True for the scalars that end a line (`Character.isNewline`): LF, VT, FF, CR, U+0085,
     /// U+2028, U+2029.
-    @inline(__always) static func isNewline(_ v: UInt32) -> Bool {
+    @inline(__always) package static func isNewline(_ v: UInt32) -> Bool {
         (v >= 0x0A && v <= 0x0D) || v == 0x85 || v == 0x2028 || v == 0x2029
     }
 
     /// The byte range of `bytes` without leading and trailing white space.
-    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+    package static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var lo = 0
         var hi = bytes.count
         while lo < hi {
@@ -60,7 +60,7 @@ enum UTF8Bytes {
     /// line's first other scalar is non-ASCII and follows white space: it may extend the white
     /// space into one character (a combining or spacing mark), which `Character` counts as white
     /// space, so only grapheme breaking can tell.
-    static func firstNonBlankLine(_ bytes: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>?, exact: Bool) {
+    package static func firstNonBlankLine(_ bytes: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>?, exact: Bool) {
         var start = 0
         while start < bytes.count {
             var end = start
@@ -93,7 +93,7 @@ enum UTF8Bytes {
     /// True when `bytes` is well-formed UTF-8: no stray continuation bytes, overlong forms,
     /// surrogates or values past U+10FFFF (what `String(validating:)` accepts), checked
     /// without building a string.
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = bytes.count
         @inline(__always) func continuation(_ k: Int) -> Bool { bytes[k] & 0xC0 == 0x80 }
@@ -126,7 +126,7 @@ enum UTF8Bytes {
     /// From `start`, the offset of the first byte that a JSON string scanner must look at: a
     /// quote, a backslash, a control character or (when `stopAtNonASCII`) a byte of 0x80 or
     /// more; `bytes.count` when there is none. Eight bytes at a time.
-    @inline(__always) static func skipPlainStringBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, stopAtNonASCII: Bool) -> Int {
+    @inline(__always) package static func skipPlainStringBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, stopAtNonASCII: Bool) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var i = start
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -149,7 +149,7 @@ enum UTF8Bytes {
     }
 
     /// Appends the UTF-8 encoding of scalar `v` to a running `h * 33 + byte` hash.
-    @inline(__always) static func hash(_ v: UInt32, into h: inout UInt64) {
+    @inline(__always) package static func hash(_ v: UInt32, into h: inout UInt64) {
         @inline(__always) func add(_ b: UInt32) { h = (h << 5) &+ h &+ UInt64(b) }
         if v < 0x80 {
             add(v)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JanusCore
+import JanusLLM
 
 /// `janus-bench client`: N distinct chat requests through the real `OpenAIClient`, then one
 /// JSON line with what came back.

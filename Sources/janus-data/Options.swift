@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusIngest
+import JanusStore
+import JanusSupport
 
 /// Options every command understands.
 struct GlobalOptions: ParsableArguments {

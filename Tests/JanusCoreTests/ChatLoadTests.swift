@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// The load driver behind `janus-bench client`: every request is sent once and tallied.
 @Suite struct ChatLoadTests {

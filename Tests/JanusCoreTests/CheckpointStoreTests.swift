@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+import Testing
 
 @Suite(.removesTemporaryDirectories) struct CheckpointStoreTests {
     func instruction(_ text: String, source: String = "dsp") -> StoredInstruction {

@@ -1,5 +1,8 @@
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusSupport
+import Testing
 
 @Suite struct ConfigTests {
     @Test func defaultConfigTextLoadsToTheDefaults() throws {

@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusIngest
+@testable import JanusStore
+import Testing
 
 /// Exports a small fixed store and compares every file with the committed reference under
 /// Fixtures/golden. Re-record after an intended change with JANUS_RECORD_GOLDEN=1.

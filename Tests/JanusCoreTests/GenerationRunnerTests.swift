@@ -1,6 +1,10 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// A scripted model: a closure per request, and a count of what it was sent.
 struct FakeClient: ChatClient {

@@ -1,7 +1,9 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+@testable import JanusStore
+import Testing
 
 /// The load rule with plain numbers for time: a simulated client sends as fast as the limit and
 /// the pace allow to a simulated server that answers 429 at random, over a request-rate limit,

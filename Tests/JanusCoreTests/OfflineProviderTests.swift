@@ -1,5 +1,6 @@
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+import Testing
 
 @Suite struct OfflineProviderTests {
     let provider: OfflineProvider

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// The real libcurl client against the fake server: the plain paths.
 @Suite(.needsPython3) struct OpenAIClientTests {

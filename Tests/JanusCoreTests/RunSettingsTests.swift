@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+import Testing
 
 /// What a store remembers of its runs, and how readers take settings from it.
 @Suite(.removesTemporaryDirectories) struct RunSettingsTests {

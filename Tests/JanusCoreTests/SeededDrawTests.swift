@@ -1,5 +1,8 @@
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Every seeded choice pinned to its value, so a change of toolchain (or of the draws) that
 /// would change request keys and exports of the same seed fails here first, naming the choice.

@@ -1,4 +1,7 @@
 import Foundation
+import JanusExport
+import JanusIngest
+import JanusLLM
 import Yams
 
 extension Reader {

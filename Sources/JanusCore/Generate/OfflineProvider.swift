@@ -1,4 +1,6 @@
 import Foundation
+import JanusLLM
+import JanusSupport
 
 private let instructionMarker = Array("Instruction:".utf8)
 

@@ -1,8 +1,3 @@
-/// The generation stages, in pipeline order.
-public enum Stage: String, CaseIterable, Sendable, Codable {
-    case expand, systems, respond
-}
-
 /// The three templates the stages render.
 public struct PromptTemplates: Sendable, Hashable {
     public var expand: PromptTemplate
@@ -33,3 +28,4 @@ public struct PromptTemplates: Sendable, Hashable {
 }
 
 import Foundation
+import JanusStore

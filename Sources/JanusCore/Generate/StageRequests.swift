@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// A stage's first request for one item, and what was drawn to build it.
 public struct PreparedRequest: Sendable {

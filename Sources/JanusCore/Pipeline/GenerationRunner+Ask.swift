@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 extension GenerationRunner {
     /// Asks for one item's result: from the request cache when the same request was answered

@@ -1,4 +1,6 @@
 import Foundation
+import JanusStore
+import JanusSupport
 
 /// How a command that only reads (status, plan, export, stats) sees the store: the settings it
 /// reads with, the run they came from, and where the settings given differ from that run's.

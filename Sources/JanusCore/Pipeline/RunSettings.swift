@@ -1,4 +1,6 @@
 import Foundation
+import JanusStore
+import JanusSupport
 
 /// The settings a generation run was made with, as the store records them: the provider, base
 /// URL, model, sampling, variants, the seed, and the templates and seeds by hash. All but the

@@ -1,4 +1,9 @@
 import Foundation
+import JanusExport
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Everything one command works with: the resolved configuration, the open store, the seeds
 /// and the templates. Commands build one, call a method, print the result.
@@ -216,6 +221,7 @@ public final class Workspace: @unchecked Sendable {
             templateHashes: Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, templates[$0].hash) }),
             sampling: sampling, usage: try store.usageTotals())
         context.hubRevisions = try store.hubRevisions()
+        context.dimensions = Dimension.allCases.map(\.rawValue)
         return context
     }
 }

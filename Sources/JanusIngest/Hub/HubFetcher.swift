@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import JanusHTTP
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JanusSupport
 
 #if canImport(Glibc)
     import Glibc

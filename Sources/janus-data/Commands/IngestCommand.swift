@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusIngest
 
 struct IngestCommand: JanusCommand {
     static let configuration = CommandConfiguration(

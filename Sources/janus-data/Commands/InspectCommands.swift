@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusExport
+import JanusLLM
+import JanusSupport
 
 // The commands that only read. Each reads the store with the settings of its most recent
 // generation run, except where flags or janus.yaml give others; then it says, in one line,

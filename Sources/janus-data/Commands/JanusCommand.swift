@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusStore
 
 /// A subcommand that resolves the configuration, runs, and maps failures to exit codes:
 /// 1 for an error (one line on stderr), 3 for a run that finished with items failed or

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JanusCore
+import JanusStore
 
 struct ExpandCommand: JanusCommand {
     static let configuration = CommandConfiguration(
