@@ -1,3 +1,4 @@
+import Foundation
 import JanusSupport
 
 /// One configured input: a preset name and a file.
@@ -15,5 +16,15 @@ public struct SourceSpec: Sendable, Hashable {
             throw ConfigError(file: "--source", message: "expected NAME=PATH, got \"\(text)\"")
         }
         return SourceSpec(preset: String(text[..<eq]), path: String(text[text.index(after: eq)...]))
+    }
+
+    /// Checks, before anything is read, that the source can be: an `hf://` address is well
+    /// formed, a local file exists.
+    public func checkAvailable() throws {
+        if HubLocation.isHub(path) {
+            _ = try HubLocation(path)
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw IngestError.cannotRead(path: path, reason: "no such file (source \(preset))")
+        }
     }
 }

@@ -47,15 +47,10 @@ struct StatusCommand: JanusCommand {
         let note = given.flatMap {
             read.note(complete: $0.completeVariants, of: $0.totalVariants, then: "build with them would send \($0.pendingRequests) requests")
         }
-        let usage = try workspace.store.usageTotals()
-        let unpriced = try workspace.store.unpricedAnswers()
-        let spent = usage.values.reduce(0) { $0 + $1.cost }
-        let tokens = usage.values.reduce(0) { $0 + $1.promptTokens + $1.completionTokens }
+        let spend = try SpendSummary(store: workspace.store)
         if json {
             var object = status.json.objectValue ?? []
-            object.append(("tokens", .integer(tokens)))
-            object.append(("cost_usd", .number(spent)))
-            object.append(("unpriced_answers", .object(unpriced.keys.sorted().map { ($0, .integer(unpriced[$0] ?? 0)) })))
+            object += spend.jsonFields
             object.append(("stored_run", read.json))
             if let given, let note {
                 object.append(("given", .object([("message", .string(note)), ("stages", given.json["stages"] ?? .null)])))
@@ -64,16 +59,7 @@ struct StatusCommand: JanusCommand {
         } else {
             if let run = read.runDescription { Console.out("as made by the store's most recent \(run)") }
             Console.out(status.table)
-            var line = "tokens stored: \(tokens), cost so far: "
-            let answers = usage.values.reduce(0) { $0 + $1.requests }
-            let unpricedCount = unpriced.values.reduce(0, +)
-            let allUnpriced = unpricedCount > 0 && unpricedCount == answers
-            line += allUnpriced ? "unknown" : "$\(String(format: "%.4f", spent))"
-            for model in unpriced.keys.sorted() {
-                line += allUnpriced ? " (" + ModelPrice.unknownNote(model) + ")"
-                    : "; \(unpriced[model] ?? 0) answers not counted: " + ModelPrice.unknownNote(model)
-            }
-            Console.out(line)
+            Console.out(spend.line)
             if let note { Console.out(note) }
         }
         return 0
