@@ -3,8 +3,8 @@ import Foundation
 /// The one seam between the pipeline and a language model. Retries, backoff, rate limits and
 /// concurrency live behind it; stages only ask and get an answer or a final error.
 public protocol ChatClient: Sendable {
-    /// The provider kind that goes into request keys (`offline`, `openai`).
-    var providerKind: String { get }
+    /// The provider kind that goes into request keys.
+    var providerKind: Provider { get }
     /// Sends one request (with whatever retries the client does) and returns the answer.
     func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse
 }

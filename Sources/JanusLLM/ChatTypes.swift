@@ -86,10 +86,10 @@ public struct ChatRequest: Sendable, Hashable {
     /// The cache key: a hash of the provider kind, the canonical wire body and the salt.
     /// The API key and the host are not part of it: the same request to a moved server is the
     /// same request.
-    public func key(provider: String) -> String {
+    public func key(provider: Provider) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(8192)
-        bytes.append(contentsOf: provider.utf8)
+        bytes.append(contentsOf: provider.rawValue.utf8)
         bytes.append(0x0A)
         wireBody().write(to: &bytes)
         bytes.append(0x0A)

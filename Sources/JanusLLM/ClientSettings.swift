@@ -3,8 +3,7 @@ import Foundation
 /// Everything that configures the OpenAI-compatible client, in one value (janus.yaml's
 /// `provider` section, overridden by flags).
 public struct ClientSettings: Sendable, Hashable {
-    /// `openai` (any OpenAI-compatible server) or `offline` (built-in deterministic generator).
-    public var provider: String = "offline"
+    public var provider: Provider = .offline
     /// With or without a trailing `/v1`.
     public var baseURL: String = "https://api.openai.com/v1"
     /// The generator the published dataset cards name.

@@ -13,7 +13,7 @@ import JanusSupport
 /// environment and scrubbed from every message and record.
 public final class OpenAIClient: ChatClient {
     /// Always `openai`: any OpenAI-compatible server answers the same request the same way.
-    public let providerKind = "openai"
+    public let providerKind = Provider.openai
     private let settings: ClientSettings
     private let recorder: any AttemptRecorder
     private let apiKey: String

@@ -106,30 +106,30 @@ extension CheckpointStore {
     }
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
-    public func saveStageResult(stage: String, item: ItemKey, result: StageResult) throws {
+    public func saveStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
         try locked {
             try db.transaction {
                 try db.run("""
                     INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id)
                     VALUES (?,?,?,?,?,?,?,?,?)
                     """, [
-                    .text(stage), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
+                    .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
                     .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
                     .optionalInt(result.runID),
                 ])
                 try db.run(
                     "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
-                    [.text(stage), .text(item.instructionID), .int(item.variant)])
+                    [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
             }
         }
     }
 
     /// Every stored result of one stage.
-    public func stageResults(stage: String) throws -> [ItemKey: StageResult] {
+    public func stageResults(stage: Stage) throws -> [ItemKey: StageResult] {
         try locked {
             var out: [ItemKey: StageResult] = [:]
             for row in try db.query(
-                "SELECT instruction_id, variant, request_key, output, meta, recipe FROM stage_results WHERE stage = ?", [.text(stage)])
+                "SELECT instruction_id, variant, request_key, output, meta, recipe FROM stage_results WHERE stage = ?", [.text(stage.rawValue)])
             {
                 out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageResult(
                     requestKey: row.string(2) ?? "", output: row.string(3) ?? "", meta: row.string(4) ?? "{}",
@@ -139,13 +139,13 @@ extension CheckpointStore {
         }
     }
 
-    public func recordFailure(stage: String, item: ItemKey, failure: StageFailure) throws {
+    public func recordFailure(stage: Stage, item: ItemKey, failure: StageFailure) throws {
         try locked {
             try db.run("""
                 INSERT OR REPLACE INTO failures(stage, instruction_id, variant, request_key, kind, reason, raw, attempts, created_at)
                 VALUES (?,?,?,?,?,?,?,?,?)
                 """, [
-                .text(stage), .text(item.instructionID), .int(item.variant), .text(failure.requestKey),
+                .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(failure.requestKey),
                 .text(failure.kind.rawValue), .text(failure.reason), .text(failure.raw), .int(failure.attempts),
                 .text(Timestamp.now()),
             ])
@@ -153,12 +153,12 @@ extension CheckpointStore {
     }
 
     /// Every recorded failure of one stage.
-    public func failures(stage: String) throws -> [ItemKey: StageFailure] {
+    public func failures(stage: Stage) throws -> [ItemKey: StageFailure] {
         try locked {
             var out: [ItemKey: StageFailure] = [:]
             for row in try db.query(
                 "SELECT instruction_id, variant, request_key, kind, reason, raw, attempts FROM failures WHERE stage = ?",
-                [.text(stage)])
+                [.text(stage.rawValue)])
             {
                 out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageFailure(
                     requestKey: row.string(2) ?? "", kind: StageFailure.Kind(rawValue: row.string(3) ?? "") ?? .failed,

@@ -71,18 +71,18 @@ extension CheckpointStore {
 
     /// How many results of `stage` each run stored, newest run first; results stored before
     /// runs were recorded are grouped by the model that answered them.
-    public func resultsByRun(stage: String) throws -> [ResultsByRun] {
+    public func resultsByRun(stage: Stage) throws -> [ResultsByRun] {
         try locked {
             var out = try db.query("""
                 SELECT run_id, COUNT(*) FROM stage_results WHERE stage = ? AND run_id IS NOT NULL
                 GROUP BY run_id ORDER BY run_id DESC
-                """, [.text(stage)]).map { ResultsByRun(runID: $0.int(0), model: nil, count: $0.int(1) ?? 0) }
+                """, [.text(stage.rawValue)]).map { ResultsByRun(runID: $0.int(0), model: nil, count: $0.int(1) ?? 0) }
             out += try db.query("""
                 SELECT request_cache.model, COUNT(*) FROM stage_results
                 LEFT JOIN request_cache ON request_cache.key = stage_results.request_key
                 WHERE stage_results.stage = ? AND stage_results.run_id IS NULL
                 GROUP BY request_cache.model ORDER BY COUNT(*) DESC
-                """, [.text(stage)]).map { ResultsByRun(runID: nil, model: $0.string(0), count: $0.int(1) ?? 0) }
+                """, [.text(stage.rawValue)]).map { ResultsByRun(runID: nil, model: $0.string(0), count: $0.int(1) ?? 0) }
             return out
         }
     }

@@ -47,7 +47,7 @@ struct ClientCommand: AsyncParsableCommand {
 
     func run() async throws {
         var settings = ClientSettings()
-        settings.provider = "openai"
+        settings.provider = .openai
         settings.baseURL = baseURL
         settings.model = model
         settings.apiKeyEnv = apiKeyEnv

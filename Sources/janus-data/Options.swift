@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JanusCore
 import JanusIngest
+import JanusLLM
 import JanusStore
 import JanusSupport
 
@@ -66,8 +67,8 @@ struct LLMOptions: ParsableArguments {
     var retryQuarantined = false
 
     func validate() throws {
-        if let provider, !["openai", "offline"].contains(provider) {
-            throw ValidationError("--provider must be openai or offline, not \"\(provider)\"")
+        if let provider, Provider(rawValue: provider) == nil {
+            throw ValidationError("--provider must be one of \(Provider.names), not \"\(provider)\"")
         }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
@@ -80,7 +81,7 @@ struct LLMOptions: ParsableArguments {
     }
 
     func apply(to config: inout JanusConfig) {
-        if let provider { config.client.provider = provider }
+        if let provider = provider.flatMap(Provider.init(rawValue:)) { config.client.provider = provider }
         if let baseURL { config.client.baseURL = baseURL }
         if let model { config.client.model = model }
         // The settings that decide which results are current, as given (see JanusConfig.given).

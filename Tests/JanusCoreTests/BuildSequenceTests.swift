@@ -14,7 +14,7 @@ import Testing
     func workspace(in dir: URL, sources: [SourceSpec]) throws -> Workspace {
         var config = JanusConfig()
         config.db = dir.appendingPathComponent("b.db").path
-        config.client.provider = "offline"
+        config.client.provider = .offline
         config.sources = sources
         config.export.out = dir.appendingPathComponent("out").path
         return try Workspace(config: config)

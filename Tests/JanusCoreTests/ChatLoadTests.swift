@@ -8,7 +8,7 @@ import Testing
 @Suite struct ChatLoadTests {
     /// Fails every tenth request with a 500 after recording one failed attempt.
     struct FlakyClient: ChatClient {
-        let providerKind = "test"
+        let providerKind = Provider.openai
         let recorder: CountingRecorder
 
         func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {

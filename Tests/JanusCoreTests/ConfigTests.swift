@@ -30,6 +30,14 @@ import Testing
         }
     }
 
+    @Test func theProviderIsOneOfTheKnownKinds() throws {
+        #expect(try ConfigLoader.parse("provider:\n  name: openai\n", file: "j.yaml").client.provider == .openai)
+        #expect(try ConfigLoader.parse("provider:\n  name: offline\n", file: "j.yaml").client.provider == .offline)
+        #expect(throws: ConfigError(file: "j.yaml", message: "line 2: `provider.name` must be one of openai, offline, not vllm")) {
+            try ConfigLoader.parse("provider:\n  name: vllm\n", file: "j.yaml")
+        }
+    }
+
     @Test func unknownKeyIsNamedWithFileAndLine() {
         #expect(throws: ConfigError(file: "cfg/janus.yaml", message: "line 3: `provider.modle` is not a known key (known here: name, base_url, model, api_key_env, concurrency, rpm, tpm, connect_timeout, timeout, max_attempts, max_cost, stall_timeout, ca_bundle)")) {
             try ConfigLoader.parse("seed: 1\nprovider:\n  modle: x\n", file: "cfg/janus.yaml")

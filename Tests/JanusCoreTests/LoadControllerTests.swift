@@ -133,14 +133,14 @@ import Testing
 /// What the progress display shows of the client: why a run is slow.
 @Suite struct ClientLoadProgressTests {
     struct Silent: ChatClient {
-        var providerKind: String { "openai" }
+        var providerKind: Provider { .openai }
         func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
             throw ChatError(kind: .cancelled, message: "not used")
         }
     }
 
     struct FixedLoad: ChatClient, LoadReporting {
-        var providerKind: String { "openai" }
+        var providerKind: Provider { .openai }
         var load: ClientLoad
         func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
             throw ChatError(kind: .cancelled, message: "not used")

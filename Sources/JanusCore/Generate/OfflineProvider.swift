@@ -9,7 +9,7 @@ private let instructionMarker = Array("Instruction:".utf8)
 /// gets the same answer. It writes valid preference sets (in the several shapes real models
 /// use), system messages and responses; they read as templates, not as a model's prose.
 public struct OfflineProvider: ChatClient {
-    public let providerKind = "offline"
+    public let providerKind = Provider.offline
     public let taxonomy: Taxonomy
 
     public init(taxonomy: Taxonomy) {

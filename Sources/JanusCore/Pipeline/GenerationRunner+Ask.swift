@@ -60,7 +60,7 @@ extension GenerationRunner {
                         return nil
                     }
                     try store.recordFailure(
-                        stage: stage.rawValue, item: item,
+                        stage: stage, item: item,
                         failure: StageFailure(
                             requestKey: prepared.key, kind: .failed, reason: error.description, raw: "",
                             attempts: error.attempts))
@@ -89,7 +89,7 @@ extension GenerationRunner {
             var meta = prepared.meta.objectValue ?? []
             meta.append(("attempts", .integer(attempt)))
             try store.saveStageResult(
-                stage: stage.rawValue, item: item,
+                stage: stage, item: item,
                 result: StageResult(
                     requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
                     runID: runID))
@@ -97,7 +97,7 @@ extension GenerationRunner {
             return accepted.value
         }
         try store.recordFailure(
-            stage: stage.rawValue, item: item,
+            stage: stage, item: item,
             failure: StageFailure(
                 requestKey: prepared.key, kind: .quarantined, reason: lastError.message, raw: lastAnswer,
                 attempts: attemptsBefore + rounds))

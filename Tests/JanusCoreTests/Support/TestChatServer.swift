@@ -106,7 +106,7 @@ enum ClientFixture {
     /// Fast settings: short backoff and timeouts, small concurrency.
     static func settings(_ server: TestChatServer, _ adjust: (inout ClientSettings) -> Void = { _ in }) -> ClientSettings {
         var settings = ClientSettings()
-        settings.provider = "openai"
+        settings.provider = .openai
         settings.baseURL = server.baseURL
         settings.model = "test-model"
         settings.apiKeyEnv = keyEnv
