@@ -1,41 +1,6 @@
 import Foundation
 import JanusSupport
 
-/// Facts about the run that the manifest and the dataset card report.
-public struct ExportContext: Sendable {
-    public var seed: Int
-    public var model: String
-    public var provider: String
-    public var templateHashes: [String: String]
-    public var sampling: [(String, JSONValue)]
-    public var usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)]
-    /// Hub datasets the instructions came from, with the commit(s) read (`hf://` sources).
-    public var hubRevisions: [(dataset: String, commits: [String])] = []
-    /// The preference dimensions, in the order the dataset card lists them.
-    public var dimensions: [String] = []
-
-    public init(
-        seed: Int, model: String, provider: String, templateHashes: [String: String], sampling: [(String, JSONValue)],
-        usage: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)]
-    ) {
-        self.seed = seed
-        self.model = model
-        self.provider = provider
-        self.templateHashes = templateHashes
-        self.sampling = sampling
-        self.usage = usage
-    }
-}
-
-/// What one format's export wrote.
-public struct ExportResult: Sendable {
-    public var format: ExportFormat
-    public var directory: String
-    public var splits: [(name: String, shards: [ShardInfo])]
-    public var records: Int { splits.reduce(0) { $0 + $1.shards.reduce(0) { $0 + $1.records } } }
-    public var files: Int { splits.reduce(0) { $0 + $1.shards.count } }
-}
-
 /// Writes each format into its own directory under `out`: shards, `manifest.json` and a
 /// `README.md` dataset card. Items are streamed: memory does not grow with the dataset. Each
 /// directory is built beside its target and swapped into place, so an interrupted export never

@@ -1,23 +1,5 @@
 import Foundation
 
-/// One logged attempt at one request (a row of the attempt log).
-public struct LoggedAttempt: Sendable, Hashable {
-    public var attempt: Int
-    public var httpStatus: Int?
-    /// `ok`, or why the attempt gave no result (`rate_limited`, `server_error`, `timeout`, ...).
-    public var outcome: String
-    public var detail: String
-    public var latency: Double
-    public var promptTokens: Int?
-    public var completionTokens: Int?
-}
-
-/// Where an instruction came from beyond its source line: the ingest run that stored it.
-public struct InstructionOrigin: Sendable, Hashable {
-    public var runID: Int
-    public var startedAt: String?
-}
-
 extension CheckpointStore {
     /// The instructions whose id is `id` or starts with it (at most `limit`).
     public func instructions(idPrefix id: String, limit: Int) throws -> [StoredInstruction] {

@@ -1,54 +1,5 @@
 import Foundation
 
-/// An instruction as the store keeps it.
-public struct StoredInstruction: Sendable, Hashable {
-    public var id: String
-    public var position: Int
-    public var text: String
-    public var mainSource: String
-    public var originalSource: String
-    public var sourceName: String
-    public var sourceFile: String
-    public var sourceLine: Int
-
-    public init(
-        id: String, position: Int, text: String, mainSource: String, originalSource: String,
-        sourceName: String, sourceFile: String, sourceLine: Int
-    ) {
-        self.id = id
-        self.position = position
-        self.text = text
-        self.mainSource = mainSource
-        self.originalSource = originalSource
-        self.sourceName = sourceName
-        self.sourceFile = sourceFile
-        self.sourceLine = sourceLine
-    }
-}
-
-/// A source line that ingest did not keep, and why.
-public struct IngestDrop: Sendable, Hashable {
-    public var sourceName: String
-    public var file: String
-    public var line: Int
-    /// `bad`, `duplicate`, `near_duplicate`, `filtered`.
-    public var reason: String
-    public var detail: String
-    /// For `duplicate` and `near_duplicate`, the id of the instruction this line repeats. For
-    /// `filtered` under the paper's recipe (sampled, then filtered), the line's own instruction
-    /// id: a later ingest counts it as sampled and does not sample its text again.
-    public var duplicateOf: String?
-
-    public init(sourceName: String, file: String, line: Int, reason: String, detail: String, duplicateOf: String? = nil) {
-        self.sourceName = sourceName
-        self.file = file
-        self.line = line
-        self.reason = reason
-        self.detail = detail
-        self.duplicateOf = duplicateOf
-    }
-}
-
 extension CheckpointStore {
     /// Ids of every stored instruction.
     public func instructionIDs() throws -> Set<String> {

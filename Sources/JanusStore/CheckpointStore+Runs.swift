@@ -1,26 +1,5 @@
 import Foundation
 
-/// A command run as the store recorded it.
-public struct RecordedRun: Sendable, Hashable {
-    public var id: Int
-    public var command: String
-    public var startedAt: String
-    public var seed: Int
-    public var provider: String
-    public var model: String
-    /// The run's effective settings as JSON; nil for runs recorded before settings were kept.
-    public var settings: String?
-}
-
-/// Stored results of one stage, grouped by the run that stored them.
-public struct ResultsByRun: Sendable, Hashable {
-    /// Nil for results stored before results recorded their run.
-    public var runID: Int?
-    /// For results without a run: the model their answer came from, where the cache knows it.
-    public var model: String?
-    public var count: Int
-}
-
 extension CheckpointStore {
     /// Records the start of a command run (with its effective settings, JSON, for the runs
     /// that generate); returns its id.

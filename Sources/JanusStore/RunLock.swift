@@ -5,15 +5,6 @@ import JanusSupport
     import Glibc
 #endif
 
-/// Why a store cannot be written now.
-public struct StoreBusyError: Error, LocalizedError, Sendable {
-    public var path: String
-    public var holder: String
-    public var errorDescription: String? {
-        "\(path) is in use by \(holder); wait for it to finish or stop it (a stopped run loses nothing)"
-    }
-}
-
 /// An exclusive lock on a store for the commands that write to it (ingest, the stages, build),
 /// so two runs never send the same requests or interleave their writes. It is an `flock` on
 /// `<store>.lock`, which the kernel releases when the process ends however it ends, so a killed

@@ -30,12 +30,3 @@ public enum CommandExit: Int32, Sendable, CaseIterable {
         self = error is UsageError ? .usage : .error
     }
 }
-
-/// The command cannot run as asked: the arguments or the store's contents do not allow it.
-public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
-}
