@@ -1,6 +1,8 @@
 # janus-data: make demo (sets up, builds, runs the pipeline offline on the sample), make test.
 SWIFT ?= swift
-SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
+# The import check makes a target that imports another one it does not declare (a lower layer
+# importing a higher one, see README "Architecture") an error that names both.
+SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 PYTHON ?= python3
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libsnappy-dev libzstd-dev pkg-config
 # What the tests add: a Python virtual environment (Tests/python/requirements.txt) in .venv/,

@@ -2,7 +2,7 @@
 // `CSVReader.forEachRow` (public, whole input in memory), and the streaming `CSVSplitter` that
 // ingest uses, over a 64-byte window (so rows cross refills) with a row limit taken from the
 // first input byte (so the too-long path runs), every span decoded as ingest decodes it.
-@testable import JanusCore
+@testable import JanusIngest
 import Foundation
 import FuzzDriver
 

@@ -2,7 +2,7 @@
 // both accept or both reject, and what both accept has the same value. Where the two differ on
 // purpose (see `check` and `compareRewritten`), the input is first brought to a form both read
 // the same way, and the comparison runs on that.
-@testable import JanusCore
+@testable import JanusSupport
 import Foundation
 
 enum ReferenceComparison {

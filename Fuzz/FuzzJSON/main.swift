@@ -2,7 +2,7 @@
 // same values: ReferenceComparison.swift) and against `parse(bytes:keeping:)`: both entry points
 // must accept and reject the same inputs (with the same error), and what `keeping` keeps must
 // equal the corresponding pairs of the full parse.
-@testable import JanusCore
+@testable import JanusSupport
 import Foundation
 import FuzzDriver
 

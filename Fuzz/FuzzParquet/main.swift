@@ -2,7 +2,7 @@
 // The input is the whole file (footer, page headers, pages); every column is read, rows are
 // capped (a footer may claim any row count for a file with no columns), and every row is
 // decoded as ingest decodes it.
-@testable import JanusCore
+@testable import JanusIngest
 import Foundation
 import FuzzDriver
 

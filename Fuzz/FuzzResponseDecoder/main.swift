@@ -1,5 +1,5 @@
 // Fuzzes the chat-completion body decoder and the error-body reader.
-@testable import JanusCore
+@testable import JanusLLM
 import Foundation
 import FuzzDriver
 

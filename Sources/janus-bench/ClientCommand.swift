@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JanusCore
+import JanusLLM
 
 /// `janus-bench client`: N distinct chat requests through the real `OpenAIClient`, then one
 /// JSON line with what came back.
@@ -51,7 +51,7 @@ struct ClientCommand: AsyncParsableCommand {
 
     func run() async throws {
         var settings = ClientSettings()
-        settings.provider = "openai"
+        settings.provider = .openai
         settings.baseURL = baseURL ?? ""
         settings.endpoints = endpoints.map { EndpointSettings(baseURL: $0) }
         settings.model = model

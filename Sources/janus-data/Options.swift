@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Options every command understands.
 struct GlobalOptions: ParsableArguments {
@@ -69,8 +73,8 @@ struct LLMOptions: ParsableArguments {
     var release = false
 
     func validate() throws {
-        if let provider, !["openai", "offline"].contains(provider) {
-            throw ValidationError("--provider must be openai or offline, not \"\(provider)\"")
+        if let provider, Provider(rawValue: provider) == nil {
+            throw ValidationError("--provider must be one of \(Provider.names), not \"\(provider)\"")
         }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         for endpoint in endpoints {
@@ -86,7 +90,7 @@ struct LLMOptions: ParsableArguments {
     }
 
     func apply(to config: inout JanusConfig) {
-        if let provider { config.client.provider = provider }
+        if let provider = provider.flatMap(Provider.init(rawValue:)) { config.client.provider = provider }
         if let baseURL {
             config.client.baseURL = baseURL
             config.client.endpoints = []

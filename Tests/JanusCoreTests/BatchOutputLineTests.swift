@@ -1,6 +1,12 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// The output and error line shapes of OpenAI's batch API and vLLM's run-batch.
 @Suite struct BatchOutputLineTests {

@@ -1,6 +1,12 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// `janus-data batch ...` as a script runs it, one process per command, against the test
 /// server's /v1/files and /v1/batches.
@@ -226,11 +232,11 @@ import Testing
         #expect(try stageDone("j.db", "expand", dir) == lines - 1)
 
         let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
-        let before = (try store.usageTotals()["expand"]?.requests, try store.attemptCounts(), try store.stageResults(stage: "expand"))
+        let before = (try store.usageTotals()["expand"]?.requests, try store.attemptCounts(), try store.stageResults(stage: .expand))
         let second = try janus(["batch", "import", "--db", "j.db", "--json", "results.jsonl"], dir, expect: 3)
         #expect(try JSONParser.parse(second.stdout)["total"]?["already_imported"]?.intValue == lines)
         #expect(try JSONParser.parse(second.stdout)["total"]?["answers"]?.intValue == 0)
-        let after = (try store.usageTotals()["expand"]?.requests, try store.attemptCounts(), try store.stageResults(stage: "expand"))
+        let after = (try store.usageTotals()["expand"]?.requests, try store.attemptCounts(), try store.stageResults(stage: .expand))
         #expect(before.0 == after.0 && before.1 == after.1 && before.2 == after.2)
 
         // The refused answer is re-asked: the next prepare holds one request, not the first one.

@@ -1,6 +1,12 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// The bench commands with the offline provider, as a script runs them: build, export, review,
 /// answers from a file, judge, report.

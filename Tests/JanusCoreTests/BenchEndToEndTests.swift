@@ -1,6 +1,12 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// The bench loop as users run it: separate janus-data processes for `bench build`, `answer`,
 /// `judge`, against the test server; each killed at a random moment and started again, and the

@@ -1,6 +1,12 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// The bench's stages on the collection's runner, with a scripted model: what is refused is
 /// re-asked with the reason, what stays unreadable is quarantined with its text, and nothing
@@ -23,7 +29,7 @@ import Testing
         }
         try ws.store.addBenchInstructions(bench, drops: [], runID: 1)
         let set = try PreferenceSetParser.parse(Self.collectionSet)
-        try ws.store.saveStageResult(stage: "expand", item: ItemKey("collection", 0), result: StageResult(requestKey: "k", output: set.json.serialized(), meta: "{}"))
+        try ws.store.saveStageResult(stage: .expand, item: ItemKey("collection", 0), result: StageResult(requestKey: "k", output: set.json.serialized(), meta: "{}"))
         return ws
     }
 
@@ -41,7 +47,7 @@ import Testing
             return FakeClient.reply(text)
         case "bench_systems":
             let words = Array(repeating: "carefully", count: 40).joined(separator: " ")
-            return FakeClient.reply("You are a patient guide who explains \(words) (\(request.key(provider: "fake").prefix(12))).")
+            return FakeClient.reply("You are a patient guide who explains \(words) (\(request.key(provider: .openai).prefix(12))).")
         case "bench_rubrics":
             return FakeClient.reply("Here they are:\n" + RubricParserTests.list)
         case "bench_judge":
@@ -73,7 +79,7 @@ import Testing
         try await run(ws, client) { try await $0.judge(items, set: "model-a", judge: "judge-x", runs: 1) }
         // 24 verdicts asked, each re-asked once; the 3 of Bench 1's harmlessness stay unreadable.
         #expect(client.counter.byPurpose["bench_judge"] == 48)
-        let quarantined = try ws.store.failures(stage: "bench_judge")
+        let quarantined = try ws.store.failures(stage: .benchJudge)
         #expect(quarantined.count == 3)
         #expect(quarantined.values.allSatisfy { $0.kind == .quarantined && $0.raw == Self.unreadable && $0.reason.contains("no score found") })
         let listed = try BenchFailures.compute(ws.store)
@@ -117,7 +123,7 @@ import Testing
         #expect(imported.problems.first?.hasPrefix("\(file.path):4:") == true)
         let again = try ws.importBenchAnswers(file.path, set: "elsewhere", items: items)
         #expect(again.imported == 0 && again.unchanged == 2)
-        let stored = try ws.store.stageResults(stage: "bench_answer", idPrefix: "elsewhere|")
+        let stored = try ws.store.stageResults(stage: .benchAnswer, idPrefix: "elsewhere|")
         #expect(stored[BenchKeys.answer("elsewhere", items[1])]?.output == "second")
         // The model is not asked for what a file brought.
         try await run(ws, client) { try await $0.answer(items, set: "elsewhere") }

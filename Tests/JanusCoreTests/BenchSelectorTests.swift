@@ -1,6 +1,12 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Which benchmark instructions become the bench: not the collection's (exactly or nearly), not
 /// repeated across sources, a seeded sample of the rest that does not depend on the file order.

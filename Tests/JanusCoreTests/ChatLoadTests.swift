@@ -1,13 +1,14 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// The load driver behind `janus-bench client`: every request is sent once and tallied.
 @Suite struct ChatLoadTests {
     /// Fails every tenth request with a 500 after recording one failed attempt.
     struct FlakyClient: ChatClient {
-        let providerKind = "test"
+        let providerKind = Provider.openai
         let recorder: CountingRecorder
 
         func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {

@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+import Testing
 
 @Suite(.removesTemporaryDirectories) struct CheckpointStoreTests {
     func instruction(_ text: String, source: String = "dsp") -> StoredInstruction {
@@ -56,17 +59,17 @@ import Testing
     @Test func stageResultClearsTheItemsFailure() throws {
         let store = try memoryStore()
         let item = ItemKey("i", 0)
-        try store.recordFailure(stage: "expand", item: item, failure: StageFailure(requestKey: "k", kind: .failed, reason: "HTTP 500", raw: "", attempts: 6))
-        #expect(try store.failures(stage: "expand")[item]?.reason == "HTTP 500")
-        try store.saveStageResult(stage: "expand", item: item, result: StageResult(requestKey: "k", output: "[]", meta: "{}"))
-        #expect(try store.failures(stage: "expand").isEmpty)
-        #expect(try store.stageResults(stage: "expand")[item]?.output == "[]")
+        try store.recordFailure(stage: .expand, item: item, failure: StageFailure(requestKey: "k", kind: .failed, reason: "HTTP 500", raw: "", attempts: 6))
+        #expect(try store.failures(stage: .expand)[item]?.reason == "HTTP 500")
+        try store.saveStageResult(stage: .expand, item: item, result: StageResult(requestKey: "k", output: "[]", meta: "{}"))
+        #expect(try store.failures(stage: .expand).isEmpty)
+        #expect(try store.stageResults(stage: .expand)[item]?.output == "[]")
     }
 
     @Test func answersAreCachedByKey() throws {
         let store = try memoryStore()
         let request = ChatRequest(model: "m", messages: [.user("hi")], purpose: "respond")
-        let key = request.key(provider: "openai")
+        let key = request.key(provider: .openai)
         #expect(try store.cachedAnswer(key: key) == nil)
         try store.saveAnswer(
             key: key, request: request,

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Runs the built binary, as a user would.
 @Suite(.tags(.endToEnd), .serialized, .removesTemporaryDirectories) struct CommandLineTests {

@@ -1,5 +1,8 @@
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusSupport
+import Testing
 
 @Suite struct ConfigTests {
     @Test func defaultConfigTextLoadsToTheDefaults() throws {
@@ -24,6 +27,14 @@ import Testing
         #expect(paperNear.ingest.recipe == .paper && paperNear.ingest.nearDedupEnabled)
         #expect(throws: ConfigError(file: "j.yaml", message: "line 2: `ingest.recipe` must be paper or clean, not tidy")) {
             try ConfigLoader.parse("ingest:\n  recipe: tidy\n", file: "j.yaml")
+        }
+    }
+
+    @Test func theProviderIsOneOfTheKnownKinds() throws {
+        #expect(try ConfigLoader.parse("provider:\n  name: openai\n", file: "j.yaml").client.provider == .openai)
+        #expect(try ConfigLoader.parse("provider:\n  name: offline\n", file: "j.yaml").client.provider == .offline)
+        #expect(throws: ConfigError(file: "j.yaml", message: "line 2: `provider.name` must be one of openai, offline, not vllm")) {
+            try ConfigLoader.parse("provider:\n  name: vllm\n", file: "j.yaml")
         }
     }
 

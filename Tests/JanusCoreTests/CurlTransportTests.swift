@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusHTTP
+import Testing
 
 /// The transport on its own: many transfers at once, headers, shutdown.
 @Suite(.needsPython3) struct CurlTransportTests {

@@ -1,6 +1,11 @@
-import Testing
-
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// `provider.endpoints` in janus.yaml: what is read, and the error for each kind of bad entry
 /// (file, line, the entry and key, what was expected).

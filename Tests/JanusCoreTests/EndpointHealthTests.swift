@@ -1,6 +1,11 @@
-import Testing
-
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// When one of several endpoints cools down, on plain numbers for time.
 @Suite struct EndpointHealthTests {

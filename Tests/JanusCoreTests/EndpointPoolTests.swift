@@ -1,7 +1,12 @@
 import Foundation
-import Testing
-
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Which endpoint takes the next attempt, and cooling down, without any server.
 @Suite struct EndpointPoolTests {

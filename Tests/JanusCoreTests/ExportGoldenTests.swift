@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusIngest
+@testable import JanusStore
+import Testing
 
 /// Exports a small fixed store and compares every file with the committed reference under
 /// Fixtures/golden. Re-record after an intended change with JANUS_RECORD_GOLDEN=1.
@@ -31,18 +34,18 @@ import Testing
                 let item = ItemKey(instruction.id, variant)
                 let set = seeds.preferenceSets[(i * 3 + variant) % seeds.preferenceSets.count]
                 let expand = try requests.expand(instruction, variant: variant)
-                try store.saveStageResult(stage: "expand", item: item, result: StageResult(requestKey: expand.key, output: set.json.serialized(), meta: "{}"))
+                try store.saveStageResult(stage: .expand, item: item, result: StageResult(requestKey: expand.key, output: set.json.serialized(), meta: "{}"))
                 let systems = try requests.systems(instruction, variant: variant, preferenceSet: set)
                 if i == 2 && variant == 1 {
-                    try store.recordFailure(stage: "systems", item: item, failure: StageFailure(requestKey: systems.key, kind: .quarantined, reason: "JSON", raw: "{}", attempts: 3))
+                    try store.recordFailure(stage: .systems, item: item, failure: StageFailure(requestKey: systems.key, kind: .quarantined, reason: "JSON", raw: "{}", attempts: 3))
                     continue
                 }
                 let system = "You are assistant \(i)-\(variant). Answer with care for: \(set.preferences.map(\.preference).joined(separator: ", "))."
-                try store.saveStageResult(stage: "systems", item: item, result: StageResult(requestKey: systems.key, output: system, meta: "{}"))
+                try store.saveStageResult(stage: .systems, item: item, result: StageResult(requestKey: systems.key, output: system, meta: "{}"))
                 if i == 3 && variant == 2 { continue }
                 let respond = try requests.respond(instruction, variant: variant, systemMessage: system)
                 try store.saveStageResult(
-                    stage: "respond", item: item,
+                    stage: .respond, item: item,
                     result: StageResult(requestKey: respond.key, output: "Answer \(i)-\(variant) to \"\(instruction.text)\"\nwith a line break and a \"quote\".", meta: "{}"))
             }
         }

@@ -1,7 +1,9 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// A build against a server that fails at random (not because it is loaded): every item ends
 /// done in one run, and the store's attempt log holds every failed try.

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// A disk that fills during `build`: exit 1 with a message that says what to do, a store that
 /// passes `PRAGMA integrity_check`, and a rerun with room that finishes the work.

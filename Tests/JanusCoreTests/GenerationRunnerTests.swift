@@ -1,10 +1,14 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// A scripted model: a closure per request, and a count of what it was sent.
 struct FakeClient: ChatClient {
-    let providerKind = "fake"
+    let providerKind = Provider.openai
     let counter = RequestCounter()
     let answer: @Sendable (ChatRequest) throws(ChatError) -> ChatResponse
 
@@ -26,7 +30,7 @@ final class RequestCounter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         purposes[request.purpose, default: 0] += 1
-        keys.append(request.key(provider: "fake"))
+        keys.append(request.key(provider: .openai))
     }
     var byPurpose: [String: Int] {
         lock.lock()
@@ -67,7 +71,7 @@ final class RequestCounter: @unchecked Sendable {
         case "systems":
             let words = Array(repeating: "carefully", count: 40).joined(separator: " ")
             // Depends on the whole prompt, as a model's answer does.
-            return FakeClient.reply("You are a patient teacher who explains \(words) (\(request.key(provider: "fake").prefix(12))).")
+            return FakeClient.reply("You are a patient teacher who explains \(words) (\(request.key(provider: .openai).prefix(12))).")
         default:
             return FakeClient.reply("An answer for \(request.keySalt).")
         }
@@ -91,7 +95,7 @@ final class RequestCounter: @unchecked Sendable {
         let stats = try await run(ws, client)
         #expect(stats.snapshot().stages[.respond]?.accepted == 3)
         #expect(client.counter.byPurpose == ["expand": 6, "systems": 3, "respond": 3])
-        let meta = try ws.store.stageResults(stage: "expand").values.map { try JSONParser.parse($0.meta)["attempts"]?.intValue }
+        let meta = try ws.store.stageResults(stage: .expand).values.map { try JSONParser.parse($0.meta)["attempts"]?.intValue }
         #expect(meta == [2, 2, 2])
     }
 
@@ -106,7 +110,7 @@ final class RequestCounter: @unchecked Sendable {
             request.purpose == "expand" ? FakeClient.reply(bad) : Self.validAnswer(request)
         }
         _ = try await run(ws, client)
-        let failures = try ws.store.failures(stage: "expand")
+        let failures = try ws.store.failures(stage: .expand)
         #expect(failures.count == 3)
         #expect(failures.values.allSatisfy { $0.kind == .quarantined && $0.reason.contains(reason) && $0.raw == bad })
         #expect(client.counter.byPurpose == ["expand": 6])
@@ -131,13 +135,13 @@ final class RequestCounter: @unchecked Sendable {
         // Still refused: a new round is asked (not the cached refusals), and quarantined again.
         _ = try await run(again, refusing)
         #expect(refusing.counter.byPurpose == ["expand": 12])
-        #expect(try again.store.failures(stage: "expand").values.allSatisfy { $0.kind == .quarantined && $0.attempts == 4 })
+        #expect(try again.store.failures(stage: .expand).values.allSatisfy { $0.kind == .quarantined && $0.attempts == 4 })
         // A server that answers well now: the next round is asked and accepted.
         let answering = FakeClient { request throws(ChatError) in Self.validAnswer(request) }
         let stats = try await run(again, answering)
         #expect(stats.snapshot().stages[.respond]?.accepted == 3)
         #expect(answering.counter.byPurpose["expand"] == 3)
-        #expect(try again.store.failures(stage: "expand").isEmpty)
+        #expect(try again.store.failures(stage: .expand).isEmpty)
         #expect(try again.status().stages[.respond]?.done == 3)
         // Done is done: nothing more is asked.
         _ = try await run(again, answering)
@@ -152,10 +156,10 @@ final class RequestCounter: @unchecked Sendable {
         }
         let stats = try await run(ws, cut)
         #expect(stats.snapshot().stages[.respond]?.failed == 3)
-        let failures = try ws.store.failures(stage: "respond")
+        let failures = try ws.store.failures(stage: .respond)
         #expect(failures.values.allSatisfy { $0.kind == .failed && $0.reason.contains("cut at max_tokens") && $0.attempts == 6 })
         #expect(try ws.status().stages[.respond]?.failed == 3)
-        #expect(try ws.store.stageResults(stage: "respond").isEmpty)
+        #expect(try ws.store.stageResults(stage: .respond).isEmpty)
         let good = FakeClient { request throws(ChatError) in Self.validAnswer(request) }
         _ = try await run(ws, good)
         #expect(good.counter.byPurpose == ["respond": 3])
@@ -226,8 +230,8 @@ final class RequestCounter: @unchecked Sendable {
         #expect(try parts.status().stages[.respond]?.pending ?? 0 > 0)
         _ = try await run(parts, FakeClient { request throws(ChatError) in try awaitless(offline, request) })
         for stage in Stage.allCases {
-            let a = try whole.store.stageResults(stage: stage.rawValue).mapValues(\.output)
-            let b = try parts.store.stageResults(stage: stage.rawValue).mapValues(\.output)
+            let a = try whole.store.stageResults(stage: stage).mapValues(\.output)
+            let b = try parts.store.stageResults(stage: stage).mapValues(\.output)
             #expect(a == b, "\(stage)")
         }
     }

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusSupport
+import Testing
 
 /// The fake Hub (`Tests/testserver/fake_hub.py`) on an ephemeral port of 127.0.0.1, serving
 /// one folder as one dataset; stopped when this object goes away.

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusSupport
+import Testing
 
 /// Near-dedup, the filter's fast pre-check, the fast normalisation paths, sampling and reruns.
 @Suite(.removesTemporaryDirectories) struct IngestDedupTests {

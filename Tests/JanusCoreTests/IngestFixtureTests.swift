@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Ingest on the small fixtures in each preset's schema (Fixtures/ingest), plain and gzipped.
 @Suite(.removesTemporaryDirectories) struct IngestFixtureTests {

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusSupport
+import Testing
 
 /// Streaming readers: JSONL, JSON arrays and CSV, plain and gzip; bad records and line numbers.
 @Suite(.removesTemporaryDirectories) struct IngestReaderTests {

@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// The paper's ingest order (sample, then filter; no near-dedup) against the clean one (filter,
 /// near-dedup, then sample), on fixtures where the two give different counts.

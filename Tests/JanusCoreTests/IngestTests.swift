@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusSupport
+import Testing
 
 @Suite(.removesTemporaryDirectories) struct IngestTests {
     static let sampleSources = ["nectar=nectar.jsonl", "ultrafeedback=ultrafeedback.jsonl", "arena=arena.json", "dsp=dsp.csv", "openhermes=openhermes.jsonl"]

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// `show` and `failures` on a store built against the test server with bad answers: a first
 /// request answered 500 with no retry (a failed item) and half-cut preference-set JSON by the

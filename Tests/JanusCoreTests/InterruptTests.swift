@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// Ctrl-C during a build: sending stops, the requests in flight land and are stored, the tool
 /// says what it stored and that a rerun continues, and exits 130; the rerun finishes the job

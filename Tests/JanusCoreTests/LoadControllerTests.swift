@@ -1,7 +1,9 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+@testable import JanusStore
+import Testing
 
 /// The load rule with plain numbers for time: a simulated client sends as fast as the limit and
 /// the pace allow to a simulated server that answers 429 at random, over a request-rate limit,
@@ -131,14 +133,14 @@ import Testing
 /// What the progress display shows of the client: why a run is slow.
 @Suite struct ClientLoadProgressTests {
     struct Silent: ChatClient {
-        var providerKind: String { "openai" }
+        var providerKind: Provider { .openai }
         func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
             throw ChatError(kind: .cancelled, message: "not used")
         }
     }
 
     struct FixedLoad: ChatClient, LoadReporting {
-        var providerKind: String { "openai" }
+        var providerKind: Provider { .openai }
         var load: ClientLoad
         func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
             throw ChatError(kind: .cancelled, message: "not used")

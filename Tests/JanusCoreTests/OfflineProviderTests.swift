@@ -1,5 +1,6 @@
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+import Testing
 
 @Suite struct OfflineProviderTests {
     let provider: OfflineProvider
@@ -10,7 +11,7 @@ import Testing
         provider = OfflineProvider(taxonomy: seeds.taxonomy)
         requests = StageRequests(
             seeds: seeds, templates: try PromptTemplates.load(directory: nil), generation: GenerationSettings(),
-            model: "m", providerKind: "offline", seed: 7)
+            model: "m", providerKind: .offline, seed: 7)
     }
 
     var instruction: StoredInstruction {

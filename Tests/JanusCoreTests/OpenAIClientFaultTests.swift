@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// Each fault class the server can produce, against the real libcurl client.
 @Suite(.needsPython3) struct OpenAIClientFaultTests {

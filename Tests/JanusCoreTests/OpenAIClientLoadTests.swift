@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// Many requests with every fault class mixed in: the accounting must add up.
 @Suite(.needsPython3) struct OpenAIClientLoadTests {

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// HTTPS with HTTP/2 for real: nginx with a self-signed certificate in front of the test server.
 @Suite(.serialized, .removesTemporaryDirectories) struct OpenAIClientTLSTests {

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// The real libcurl client against the fake server: the plain paths.
 @Suite(.needsPython3) struct OpenAIClientTests {
@@ -18,7 +19,7 @@ import Testing
         let records = recorder.records
         #expect(records.map(\.outcome) == ["ok", "ok"])
         #expect(records.allSatisfy { $0.httpStatus == 200 && $0.attempt == 1 && $0.purpose == "test" })
-        #expect(records[0].requestKey == ClientFixture.request(1).key(provider: "openai"))
+        #expect(records[0].requestKey == ClientFixture.request(1).key(provider: .openai))
         let stats = try await server.stats()
         #expect(stats["authorization"] == .object([("Bearer \(ClientFixture.key)", 2)]))
     }

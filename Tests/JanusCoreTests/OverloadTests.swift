@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// Random 429s against a server that really is over its limit, through the real client.
 @Suite(.serialized) struct OverloadTests {

@@ -1,5 +1,6 @@
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// `ParallelMap` runs `transform` on every core; `make sanitize` runs these under ThreadSanitizer.
 @Suite struct ParallelMapTests {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// Source records in each preset's published schema, written as JSON Lines here and as
 /// Parquet by pyarrow (Tests/python/write_parquet.py), so the two can be ingested side by side.

@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusIngest
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Parquet sources, written by pyarrow in each source's published schema: ingest gives what it
 /// gives for the same records as JSON Lines, in every codec, encoding and page layout.

@@ -1,5 +1,6 @@
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 @Suite struct PreferenceSetParserTests {
     static let list = """

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusLLM
+@testable import JanusStore
+import Testing
 
 /// One price lookup for the plan, the status, the run summary, the stored cost and max_cost:
 /// a dated model name is priced as the name it starts with; a model with no price is said so.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// The progress display: plain periodic lines in a log, one final drawing on a terminal.
 @Suite struct ProgressReporterTests {

@@ -1,7 +1,9 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusHTTP
+@testable import JanusLLM
+import Testing
 
 /// The rate-limit schedule with plain numbers for time, and the headers that feed it.
 @Suite struct RateLimiterTests {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// The commands that only read (status, stats, plan, export), run as separate processes after a
 /// build, the way a script runs them: they describe what the build made, with nothing repeated.

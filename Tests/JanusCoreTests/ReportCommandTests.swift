@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// `report` on the sample, opened in a real browser: headless Chromium renders the page and
 /// takes a screenshot (Tests/python/check_report.py); the page must not be blank, must hold

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// Completion and error bodies as servers send them.
 @Suite struct ResponseDecoderTests {

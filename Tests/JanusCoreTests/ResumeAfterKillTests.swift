@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+import Testing
 
 /// The promise the tool makes: kill it at any moment, start it again, and the result is the one
 /// an uninterrupted run gives, with nothing paid for twice but what was in flight at the kill.

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusLLM
+import Testing
 
 /// Backoff arithmetic, which statuses are retried, the concurrency gate and the cost meter.
 @Suite struct RetryPolicyTests {

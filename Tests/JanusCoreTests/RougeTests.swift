@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 /// ROUGE-L as the paper computed it: the `rouge-score` package (Appendix B.1), compared with it.
 @Suite(.removesTemporaryDirectories) struct RougeTests {

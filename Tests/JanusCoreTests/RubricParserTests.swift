@@ -1,5 +1,11 @@
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 @Suite struct RubricParserTests {
     static func rubric(_ dimension: String, scores: String? = nil) -> String {

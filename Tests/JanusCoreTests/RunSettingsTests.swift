@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+import Testing
 
 /// What a store remembers of its runs, and how readers take settings from it.
 @Suite(.removesTemporaryDirectories) struct RunSettingsTests {
@@ -24,7 +25,7 @@ import Testing
         }
         let (workspace, read) = try Workspace.reading(config(db: path))
         #expect(workspace.config.client.model == "m")
-        #expect(workspace.config.client.provider == "openai")
+        #expect(workspace.config.client.provider == .openai)
         #expect(workspace.config.seed == 3)
         #expect(read.differences.isEmpty)
         #expect(read.run?.id == 2)
@@ -45,16 +46,16 @@ import Testing
             return try store.beginRun(command: "build", seed: 42, provider: "openai", model: model, settings: settings.json.serialized())
         }
         let made = try begin("m")
-        try store.saveStageResult(stage: "respond", item: ItemKey("i", 0), result: StageResult(requestKey: "k", output: "o", meta: "{}", runID: made))
+        try store.saveStageResult(stage: .respond, item: ItemKey("i", 0), result: StageResult(requestKey: "k", output: "o", meta: "{}", runID: made))
         // A later run that stored nothing (an unknown model, stopped at once) is passed over.
         _ = try begin("typo")
         #expect(try store.latestGenerationRun()?.id == made)
-        #expect(try store.resultsByRun(stage: "respond") == [ResultsByRun(runID: made, model: nil, count: 1)])
+        #expect(try store.resultsByRun(stage: .respond) == [ResultsByRun(runID: made, model: nil, count: 1)])
     }
 
     @Test func givenSettingsWinAndTheRestComeFromTheStoredRun() throws {
         var built = JanusConfig()
-        built.client.provider = "openai"
+        built.client.provider = .openai
         built.client.model = "m"
         built.seed = 3
         built.generation.temperature = 0.7
@@ -72,7 +73,7 @@ import Testing
         reader.generation.temperature = 0.2
         reader.given = ["seed", "generation.temperature"]
         let applied = recorded.applied(to: reader)
-        #expect(applied.client.model == "m" && applied.client.provider == "openai")
+        #expect(applied.client.model == "m" && applied.client.provider == .openai)
         #expect(applied.generation.temperature == 0.2)
         #expect(applied.generation.maxTokens["respond"] == 512)
         #expect(applied.generation.extra == ["repetition_penalty": .number(1.03)])

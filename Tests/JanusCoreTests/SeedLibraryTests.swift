@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusSupport
+import Testing
 
 @Suite(.removesTemporaryDirectories) struct SeedLibraryTests {
     let seeds: SeedLibrary

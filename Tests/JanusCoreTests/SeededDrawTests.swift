@@ -1,5 +1,8 @@
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Every seeded choice pinned to its value, so a change of toolchain (or of the draws) that
 /// would change request keys and exports of the same seed fails here first, naming the choice.
@@ -32,7 +35,7 @@ import Testing
         try #require(seeds.preferenceSets.count == 24 && seeds.systemMessages.count == 52)
         return StageRequests(
             seeds: seeds, templates: try PromptTemplates.load(directory: nil), generation: GenerationSettings(),
-            model: "m", providerKind: "offline", seed: 42)
+            model: "m", providerKind: .offline, seed: 42)
     }
 
     @Test func seedSetPerVariantIsPinned() throws {
@@ -52,7 +55,7 @@ import Testing
         generation.sendSeed = true
         let plain = try stageRequests()
         let requests = StageRequests(
-            seeds: plain.seeds, templates: plain.templates, generation: generation, model: "m", providerKind: "offline", seed: 42)
+            seeds: plain.seeds, templates: plain.templates, generation: generation, model: "m", providerKind: .offline, seed: 42)
         let seeds = try (0..<3).map { try requests.expand(instruction("id1"), variant: $0).request.sampling.seed }
         #expect(seeds == [1_446_213_685, 209_142_492, 108_923_003])
     }

@@ -1,7 +1,12 @@
 import Foundation
-import Testing
-
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// Several servers of one model: a build over three local servers, one killed mid-run and one
 /// slow; and the client over two, one of which fails every request.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusStore
+import Testing
 
 extension Tag {
     @Tag static var endToEnd: Self

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import JanusCore
+@testable import JanusHTTP
+@testable import JanusSupport
+import Testing
 
 /// The byte-level replacements for Foundation string work: the NFC quick check, the copy check
 /// on system messages, header names. Foundation serves as the oracle.

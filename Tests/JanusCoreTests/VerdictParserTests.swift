@@ -1,5 +1,11 @@
-import Testing
 @testable import JanusCore
+@testable import JanusExport
+@testable import JanusHTTP
+@testable import JanusIngest
+@testable import JanusLLM
+@testable import JanusStore
+@testable import JanusSupport
+import Testing
 
 /// The shapes judges really write, and the rule for an answer with two scores.
 @Suite struct VerdictParserTests {

@@ -1,4 +1,7 @@
 import Foundation
+import JanusExport
+import JanusStore
+import JanusSupport
 
 /// What `report` shows: the collection measured the way the paper measures it (Table 5,
 /// Table 7, Figure 4), with lengths, usage and failures. The headline figures are the ones

@@ -1,4 +1,6 @@
 import Foundation
+import JanusExport
+import JanusSupport
 
 /// Counts and diversity of the completed part of the collection.
 public struct DatasetStats: Sendable {

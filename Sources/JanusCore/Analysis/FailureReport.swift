@@ -1,4 +1,6 @@
 import Foundation
+import JanusStore
+import JanusSupport
 
 /// One failed or quarantined item at one stage.
 public struct FailedItem: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import JanusStore
+import JanusSupport
 
 /// Builds the whole view of an instruction from the store, read with a workspace's settings.
 ///

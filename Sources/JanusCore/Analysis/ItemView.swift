@@ -1,4 +1,6 @@
 import Foundation
+import JanusStore
+import JanusSupport
 
 /// One request of one stage for one item: the first ask, or a re-ask after a refused answer.
 public struct RequestView: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import JanusStore
 
 extension CollectionReport {
     /// The report as one self-contained HTML page: inline CSS and SVG, no script, no link out.

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// What batch APIs charge: half the online price (OpenAI, Azure OpenAI, Groq, Together, Mistral).
 public enum BatchPricing {
@@ -13,7 +19,7 @@ public enum BatchPricing {
 /// The client of a run that sends nothing: every request is diverted before it would be sent
 /// (written to a batch file, or left for the batch that holds it), so this is never called.
 struct BatchOnlyClient: ChatClient {
-    let providerKind: String
+    let providerKind: Provider
 
     func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
         throw ChatError(kind: .configuration, message: "a batch command sends no request online")

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// What `batch import` did, per file and in all.
 public struct BatchImportSummary: Sendable {
@@ -161,9 +167,11 @@ extension Workspace {
             store.record(attempt(request, line.lineID, status: status, outcome: outcome, detail: "batch: " + message, usage: nil))
             try store.recordBatchLine(line.lineID, key: request.key, outcome: outcome)
             let failed = try store.failedBatchLines(key: request.key)
-            if try store.cachedAnswer(key: request.key) == nil, !retryable || failed >= Self.batchAttempts {
+            if try store.cachedAnswer(key: request.key) == nil, !retryable || failed >= Self.batchAttempts,
+                let stage = Stage(rawValue: request.stage)
+            {
                 try store.recordFailure(
-                    stage: request.stage, item: request.item,
+                    stage: stage, item: request.item,
                     failure: StageFailure(requestKey: request.firstKey, kind: .failed, reason: message, raw: "", attempts: failed))
             }
         }

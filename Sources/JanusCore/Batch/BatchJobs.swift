@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// How `batch collect` waits for batches to end: the first poll after `initial` seconds, each
 /// wait then doubled up to `maximum`; `timeout` (nil: no limit) stops the waiting, the batches
@@ -25,7 +31,7 @@ public struct BatchCollectResult: Sendable {
 extension Workspace {
     /// The Files and Batches client for the configured provider (its base URL and API key).
     public func batchAPI() throws -> BatchAPIClient {
-        guard config.client.provider == "openai" else {
+        guard config.client.provider == .openai else {
             throw BatchError("batch APIs need --provider openai (an OpenAI-compatible server with /v1/files and /v1/batches)")
         }
         return try BatchAPIClient(settings: config.client)

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// What `batch prepare` wrote.
 public struct BatchPrepareSummary: Sendable {
@@ -86,7 +92,7 @@ extension Workspace {
     func batchManifest(stage: Stage, files: [(id: Int, file: WrittenBatchFile)], requests: Int, held: Int, limits: BatchFileLimits) -> JSONValue {
         let sampling = stageRequests.sampling(stage)
         var settings: [(String, JSONValue)] = [
-            ("provider", .string(config.client.provider)), ("model", .string(config.client.model)), ("seed", .integer(config.seed)),
+            ("provider", .string(config.client.provider.rawValue)), ("model", .string(config.client.model)), ("seed", .integer(config.seed)),
             ("template_sha256", .string(templates[stage].hash)),
         ]
         if let t = sampling.temperature { settings.append(("temperature", .number(t))) }

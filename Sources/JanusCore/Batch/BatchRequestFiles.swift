@@ -1,5 +1,11 @@
 import Crypto
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Limits of one batch request file: OpenAI takes at most 50,000 requests and 200 MB a file.
 public struct BatchFileLimits: Sendable, Hashable {

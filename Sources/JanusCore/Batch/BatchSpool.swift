@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The request lines of a prepare as the runner finds them (from many tasks at once), kept in a
 /// scratch file rather than in memory (a stage of the paper's collection is about 200k

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The bench's failed and quarantined items, per stage and reason, with the start of each
 /// refused answer: what `bench failures` prints.
@@ -14,7 +20,7 @@ public struct BenchFailures: Sendable {
     public static func compute(_ store: CheckpointStore, stage: Stage? = nil) throws -> BenchFailures {
         var entries: [Entry] = []
         for s in Stage.bench where stage == nil || stage == s {
-            for (item, failure) in try store.failures(stage: s.rawValue) {
+            for (item, failure) in try store.failures(stage: s) {
                 entries.append(Entry(stage: s, item: item, failure: failure))
             }
         }

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// One complete bench item: an instruction under one of its three system messages, with the
 /// reference answer and the four rubrics written for that system message.
@@ -37,8 +43,8 @@ public struct BenchState: Sendable {
     public static func load(_ store: CheckpointStore, variants: Int) throws -> BenchState {
         var state = StoredState(results: [:], failures: [:])
         for stage in [Stage.benchExpand, .benchSystems, .benchReference, .benchRubrics] {
-            state.results[stage] = try store.stageResults(stage: stage.rawValue)
-            state.failures[stage] = try store.failures(stage: stage.rawValue)
+            state.results[stage] = try store.stageResults(stage: stage)
+            state.failures[stage] = try store.failures(stage: stage)
         }
         return BenchState(instructions: try store.benchInstructions(), stored: state, variants: variants)
     }

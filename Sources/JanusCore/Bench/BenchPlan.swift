@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Which bench command a plan is for.
 public enum BenchPart: String, Sendable, CaseIterable {
@@ -57,7 +63,7 @@ extension Workspace {
         let items = try reviewedBenchItems()
         if part == .answer {
             for set in answerSets {
-                let answers = try store.stageResults(stage: Stage.benchAnswer.rawValue, idPrefix: set + "|")
+                let answers = try store.stageResults(stage: Stage.benchAnswer, idPrefix: set + "|")
                 for item in items {
                     if let stored = answers[BenchKeys.answer(set, item)] {
                         add(.benchAnswer, .done(stored.output))
@@ -70,8 +76,8 @@ extension Workspace {
         let judge = config.client.model
         if part == .judge {
             for set in answerSets {
-                let answers = try store.stageResults(stage: Stage.benchAnswer.rawValue, idPrefix: set + "|")
-                let verdicts = try store.stageResults(stage: Stage.benchJudge.rawValue, idPrefix: BenchKeys.judgePrefix(set, judge: judge))
+                let answers = try store.stageResults(stage: Stage.benchAnswer, idPrefix: set + "|")
+                let verdicts = try store.stageResults(stage: Stage.benchJudge, idPrefix: BenchKeys.judgePrefix(set, judge: judge))
                 for item in items {
                     // Not answered yet: its verdicts wait for the answer.
                     let response = answers[BenchKeys.answer(set, item)]?.output

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// One answer set's scores from one judge (paper F.2): each item's score in a run is the mean
 /// of its four rubric scores; a run's score is the mean over items; the score is the mean over
@@ -24,7 +30,7 @@ public struct BenchScores: Sendable {
 
     public static func compute(store: CheckpointStore, items: [BenchItem], set: String, judge: String) throws -> BenchScores {
         let prefix = BenchKeys.judgePrefix(set, judge: judge)
-        let stored = try store.stageResults(stage: Stage.benchJudge.rawValue, idPrefix: prefix)
+        let stored = try store.stageResults(stage: Stage.benchJudge, idPrefix: prefix)
         var scores: [String: Int] = [:]  // "<instruction>|<run>|<variant>|<dimension>"
         var runs = Set<Int>()
         for (key, result) in stored {
@@ -121,7 +127,7 @@ extension Workspace {
 
     /// The judges that graded answer set `set`.
     public func benchJudges(of set: String) throws -> [String] {
-        let keys = try store.stageResults(stage: Stage.benchJudge.rawValue, idPrefix: set + "|").keys
+        let keys = try store.stageResults(stage: Stage.benchJudge, idPrefix: set + "|").keys
         return Set(keys.compactMap { $0.instructionID.split(separator: "|", omittingEmptySubsequences: false).dropFirst().first.map(String.init) }).sorted()
     }
 }

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The templates the bench's stages render: three of their own (`bench_expand`,
 /// `bench_rubrics`, `bench_judge`) and the collection's `systems` and `respond`.
@@ -41,7 +47,7 @@ public struct BenchRequests: Sendable {
     public let templates: BenchTemplates
     public let generation: GenerationSettings
     public let model: String
-    public let providerKind: String
+    public let providerKind: Provider
     public let seed: Int
     /// The collection's preferences the bench should not reuse, as the expand prompt lists them.
     public let avoid: String
@@ -49,7 +55,7 @@ public struct BenchRequests: Sendable {
     public var judgeTemperature = 1.0
 
     public init(
-        seeds: SeedLibrary, templates: BenchTemplates, generation: GenerationSettings, model: String, providerKind: String, seed: Int,
+        seeds: SeedLibrary, templates: BenchTemplates, generation: GenerationSettings, model: String, providerKind: Provider, seed: Int,
         avoid: String
     ) {
         self.seeds = seeds

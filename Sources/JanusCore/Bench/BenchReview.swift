@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The review file: one row per bench item, for a person to read and mark. A row whose `drop`
 /// column holds anything but nothing, `0`, `no` or `false` is left out of the next export (the

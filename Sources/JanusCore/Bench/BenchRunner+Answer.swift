@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Answers and verdicts are stored as stage results under item ids that name their answer set
 /// (and judge): `<set>|<instruction id>` for `bench_answer`, `<set>|<judge>|<instruction id>`
@@ -31,8 +37,8 @@ extension BenchRunner {
     /// The model under test answers every item (system message + instruction) not yet answered
     /// in the answer set `set`.
     public func answer(_ items: [BenchItem], set: String) async throws {
-        let stored = try runner.store.stageResults(stage: Stage.benchAnswer.rawValue, idPrefix: set + "|")
-        let failures = try runner.store.failures(stage: Stage.benchAnswer.rawValue)
+        let stored = try runner.store.stageResults(stage: Stage.benchAnswer, idPrefix: set + "|")
+        let failures = try runner.store.failures(stage: Stage.benchAnswer)
         let state = StoredState(results: [.benchAnswer: stored], failures: [.benchAnswer: failures])
         stats.update(.benchAnswer) { $0.total = items.count }
         try await forEach(items) { item in
@@ -49,9 +55,9 @@ extension BenchRunner {
     /// The judge grades every answer of `set` against each of its item's four rubrics, `runs`
     /// times, one call each.
     public func judge(_ items: [BenchItem], set: String, judge: String, runs: Int) async throws {
-        let answers = try runner.store.stageResults(stage: Stage.benchAnswer.rawValue, idPrefix: set + "|")
-        let verdicts = try runner.store.stageResults(stage: Stage.benchJudge.rawValue, idPrefix: BenchKeys.judgePrefix(set, judge: judge))
-        let failures = try runner.store.failures(stage: Stage.benchJudge.rawValue)
+        let answers = try runner.store.stageResults(stage: Stage.benchAnswer, idPrefix: set + "|")
+        let verdicts = try runner.store.stageResults(stage: Stage.benchJudge, idPrefix: BenchKeys.judgePrefix(set, judge: judge))
+        let failures = try runner.store.failures(stage: Stage.benchJudge)
         let state = StoredState(results: [.benchJudge: verdicts], failures: [.benchJudge: failures])
         let answered = items.compactMap { item in answers[BenchKeys.answer(set, item)].map { (item, $0.output) } }
         stats.update(.benchJudge) { $0.total += answered.count * runs * 4 }

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Runs the bench's stages through the collection's runner (`GenerationRunner.ask`): the same
 /// request cache, re-asks, quarantine, failure log, budget and concurrency. The store is the

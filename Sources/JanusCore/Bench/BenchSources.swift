@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// How `bench build` reads one `--source PRESET=PATH`: ingest's presets (their instruction
 /// field and first-turn rules), or a benchmark preset. The benchmark presets read the layouts of

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// How far the bench's system messages are from the collection's (paper C.2: a mean ROUGE-L of
 /// about 0.2, below the collection's similarity within itself). Each bench system message is

@@ -1,3 +1,9 @@
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 /// A score rubric of the Multifaceted Bench: what is judged, and what each score from 1 to 5
 /// means. One per dimension of a system message's preference set.
 public struct Rubric: Sendable, Hashable {

@@ -1,3 +1,9 @@
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 /// A judge's verdict on one answer against one rubric.
 public struct Verdict: Sendable, Hashable {
     /// 1 to 5.

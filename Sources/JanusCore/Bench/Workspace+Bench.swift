@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// What `bench answer --responses FILE` brought in.
 public struct ImportedAnswers: Sendable {
@@ -39,7 +45,7 @@ extension Workspace {
 
     /// Chooses and stores the bench instructions from `sources` (see `BenchSelector`).
     public func benchIntake(_ sources: [SourceSpec], count: Int) throws -> BenchIntake {
-        let runID = try store.beginRun(command: "bench intake", seed: config.seed, provider: config.client.provider, model: config.client.model)
+        let runID = try store.beginRun(command: "bench intake", seed: config.seed, provider: config.client.provider.rawValue, model: config.client.model)
         do {
             let intake = try BenchSelector.select(sources: sources, settings: config.ingest, seed: config.seed, count: count, store: store)
             try store.addBenchInstructions(intake.added, drops: intake.drops, runID: runID)
@@ -57,13 +63,13 @@ extension Workspace {
         _ body: (BenchRunner) async throws -> Void
     ) async throws {
         let runID = try store.beginRun(
-            command: "bench \(command)", seed: config.seed, provider: config.client.provider, model: config.client.model,
+            command: "bench \(command)", seed: config.seed, provider: config.client.provider.rawValue, model: config.client.model,
             settings: runSettings.json.serialized())
         if price == nil { stats.setUnpriced(model: config.client.model) }
         stats.attach(client)
         let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation, price: price, stages: Set(Stage.bench),
-            stats: stats, width: max(8, config.client.concurrency), sendLimit: config.client.concurrency, runID: runID)
+            stats: stats, width: max(8, config.client.totalConcurrency), sendLimit: config.client.totalConcurrency, runID: runID)
         let collection = try collectionPreferences()
         var requests = try benchRequests(avoid: collection.listing)
         requests.judgeTemperature = judgeTemperature
@@ -88,7 +94,7 @@ extension Workspace {
             byID[item.id] = item
             byText[item.system + "\u{1F}" + item.instruction.text] = item
         }
-        let existing = try store.stageResults(stage: Stage.benchAnswer.rawValue, idPrefix: set + "|")
+        let existing = try store.stageResults(stage: Stage.benchAnswer, idPrefix: set + "|")
         var out = ImportedAnswers()
         func problem(_ line: Int, _ message: String) {
             out.bad += 1
@@ -122,7 +128,7 @@ extension Workspace {
             }
             let meta = JSONValue.object([("origin", .string("file")), ("file", .string(path)), ("line", .integer(raw.line))])
             try store.saveStageResult(
-                stage: Stage.benchAnswer.rawValue, item: key, result: StageResult(requestKey: requestKey, output: response, meta: meta.serialized()))
+                stage: Stage.benchAnswer, item: key, result: StageResult(requestKey: requestKey, output: response, meta: meta.serialized()))
             out.imported += 1
         }
         return out

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 import Yams
 
 /// Reads janus.yaml into a `JanusConfig`. Every key is checked: an unknown key or a value of the

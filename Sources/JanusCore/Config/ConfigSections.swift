@@ -1,4 +1,7 @@
 import Foundation
+import JanusExport
+import JanusIngest
+import JanusLLM
 import Yams
 
 extension Reader {
@@ -46,7 +49,10 @@ extension Reader {
         for (key, v) in try mapping(node, "provider") {
             let k = "provider.\(key)"
             switch key {
-            case "name": c.provider = try string(v, k)
+            case "name":
+                let name = try string(v, k)
+                guard let provider = Provider(rawValue: name) else { throw fail(v, k, "must be one of \(Provider.names), not \(name)") }
+                c.provider = provider
             case "base_url": c.baseURL = try string(v, k)
             case "model": c.model = try string(v, k)
             case "api_key_env": c.apiKeyEnv = try string(v, k)

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Whether a text contains any of a fixed set of example texts, in one pass over the text.
 ///

@@ -1,3 +1,6 @@
+import JanusSupport
+import JanusIngest
+
 private let doubleOpen = Array("{{".utf8)
 private let doubleClose = Array("}}".utf8)
 private let fence = Array("```".utf8)

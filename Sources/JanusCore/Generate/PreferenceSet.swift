@@ -1,3 +1,5 @@
+import JanusSupport
+
 /// The four dimensions every preference set covers, in their fixed order.
 public enum Dimension: String, CaseIterable, Sendable, Codable {
     case style

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// Why a model's answer is not a usable preference set. The message is appended to the re-ask.
 public struct InvalidOutput: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,6 @@
 import Foundation
+import JanusLLM
+import JanusSupport
 
 /// Why a template could not be loaded or rendered.
 public struct TemplateError: Error, LocalizedError, Sendable, Equatable {

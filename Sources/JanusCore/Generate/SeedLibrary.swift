@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// A subdimension of the seed taxonomy and its preference keywords.
 public struct Subdimension: Sendable, Hashable {

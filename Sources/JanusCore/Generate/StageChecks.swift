@@ -1,3 +1,6 @@
+import JanusLLM
+import JanusStore
+
 /// The checks each stage's answer passes before it is accepted, and the follow-up request when
 /// it does not: shared by the generation runner and by `show`, which replays them to find the
 /// re-asked requests of an item in the store.

@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// A stage's first request for one item, and what was drawn to build it.
 public struct PreparedRequest: Sendable {
@@ -10,7 +13,7 @@ public struct PreparedRequest: Sendable {
 
 extension PreparedRequest {
     /// `request` keyed for `provider`, its meta the draws, the template's hash and the sampling.
-    init(_ request: ChatRequest, provider: String, draws: [(String, JSONValue)], template: String) {
+    init(_ request: ChatRequest, provider: Provider, draws: [(String, JSONValue)], template: String) {
         var meta = draws
         meta.append(("template", .string(template)))
         let sampling = request.sampling
@@ -30,12 +33,12 @@ public struct StageRequests: Sendable {
     public let templates: PromptTemplates
     public let generation: GenerationSettings
     public let model: String
-    public let providerKind: String
+    public let providerKind: Provider
     public let seed: Int
     /// Per stage, the part of every recipe that does not depend on the item.
     private let recipeBase: [Stage: [UInt8]]
 
-    public init(seeds: SeedLibrary, templates: PromptTemplates, generation: GenerationSettings, model: String, providerKind: String, seed: Int) {
+    public init(seeds: SeedLibrary, templates: PromptTemplates, generation: GenerationSettings, model: String, providerKind: Provider, seed: Int) {
         self.seeds = seeds
         self.templates = templates
         self.generation = generation
@@ -49,7 +52,7 @@ public struct StageRequests: Sendable {
                 temperature: generation.temperature, topP: generation.topP, maxTokens: generation.maxTokens[stage.rawValue])
             let extra = JSONValue.object(generation.extra.keys.sorted().map { ($0, generation.extra[$0] ?? .null) }).serialized()
             let parts = [
-                "recipe-1", providerKind, model, stage.rawValue, templates[stage].hash, seedsHash, String(seed),
+                "recipe-1", providerKind.rawValue, model, stage.rawValue, templates[stage].hash, seedsHash, String(seed),
                 generation.sendSeed ? "seeded" : "unseeded", ChatRequest(model: model, messages: [], sampling: sampling).wireBody().serialized(),
                 extra,
             ]

@@ -1,4 +1,10 @@
 import Foundation
+import JanusExport
+import JanusHTTP
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The per-endpoint part of `status`: what the attempt log says of each endpoint.
 extension EndpointTally {

@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// A request the runner would send now, as `GenerationRunner.divert` is shown it.
 public struct DivertedRequest: Sendable {
@@ -71,7 +74,7 @@ extension GenerationRunner {
                         return nil
                     }
                     try store.recordFailure(
-                        stage: stage.rawValue, item: item,
+                        stage: stage, item: item,
                         failure: StageFailure(
                             requestKey: prepared.key, kind: .failed, reason: error.description, raw: "",
                             attempts: error.attempts))
@@ -100,7 +103,7 @@ extension GenerationRunner {
             var meta = prepared.meta.objectValue ?? []
             meta.append(("attempts", .integer(attempt)))
             try store.saveStageResult(
-                stage: stage.rawValue, item: item,
+                stage: stage, item: item,
                 result: StageResult(
                     requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
                     runID: runID))
@@ -108,7 +111,7 @@ extension GenerationRunner {
             return accepted.value
         }
         try store.recordFailure(
-            stage: stage.rawValue, item: item,
+            stage: stage, item: item,
             failure: StageFailure(
                 requestKey: prepared.key, kind: .quarantined, reason: lastError.message, raw: lastAnswer,
                 attempts: attemptsBefore + rounds))

@@ -1,4 +1,6 @@
 import Foundation
+import JanusLLM
+import JanusStore
 
 /// Runs the generation stages over the stored instructions with no barrier between stages: each
 /// instruction's variants move on to `systems` and `respond` as soon as their preference set is

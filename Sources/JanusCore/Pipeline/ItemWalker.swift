@@ -1,3 +1,7 @@
+import JanusSupport
+import JanusStore
+import JanusExport
+
 /// Where one item stands at one stage.
 public enum ItemState: Sendable {
     case done(String)
@@ -7,23 +11,6 @@ public enum ItemState: Sendable {
     case ready(PreparedRequest, stale: Bool, templateChanged: Bool)
     /// Its input (the previous stage's output) is not there yet.
     case blocked
-}
-
-/// Why variants were left out of an export, counted.
-public struct LeftOut: Sendable, Hashable {
-    public var failed = 0
-    public var quarantined = 0
-    public var notGenerated = 0
-
-    public mutating func add(_ other: LeftOut) {
-        failed += other.failed
-        quarantined += other.quarantined
-        notGenerated += other.notGenerated
-    }
-
-    public var pairs: [(String, Int)] {
-        [("variants failed", failed), ("variants quarantined", quarantined), ("variants not yet generated", notGenerated)]
-    }
 }
 
 /// Walks every (instruction, variant) through the stages with the current templates, seeds and

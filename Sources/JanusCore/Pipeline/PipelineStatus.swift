@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Where every (instruction, variant) stands at each stage, computed from the store and the
 /// current templates, seeds and settings, without calling any model.

@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// What `build` would send, per stage, with no request made: counts, token and cost estimates,
 /// and what a change of template invalidated.

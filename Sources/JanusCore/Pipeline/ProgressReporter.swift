@@ -1,4 +1,5 @@
 import Foundation
+import JanusStore
 
 /// Shows a run's progress on stderr: on a terminal, a line per stage redrawn in place; in a
 /// log (CI, a pipe, a file), one plain line every few seconds with no cursor movement. No

@@ -1,4 +1,6 @@
 import Foundation
+import JanusStore
+import JanusSupport
 
 /// How a command that only reads (status, plan, export, stats) sees the store: the settings it
 /// reads with, the run they came from, and where the settings given differ from that run's.
@@ -79,7 +81,7 @@ extension Workspace {
     /// settings those responses were made with.
     public func refuseEmptyExport(complete: Int, read: ReadSettings) throws {
         guard complete == 0 else { return }
-        let made = try store.resultsByRun(stage: Stage.respond.rawValue)
+        let made = try store.resultsByRun(stage: .respond)
         let total = made.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
         var origins: [String] = []

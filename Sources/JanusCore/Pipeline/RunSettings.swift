@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The settings a generation run was made with, as the store records them: the provider, base
 /// URL (or endpoints), model, sampling, variants, the seed, and the templates and seeds by hash.
@@ -22,7 +25,7 @@ public struct RunSettings: Sendable, Equatable {
     public init(config: JanusConfig, templates: PromptTemplates, seeds: SeedLibrary) {
         let g = config.generation
         values = [
-            "provider": .string(config.client.provider), "base_url": .string(config.client.baseURL),
+            "provider": .string(config.client.provider.rawValue), "base_url": .string(config.client.baseURL),
             "model": .string(config.client.model),
             "temperature": g.temperature.map { .number($0) } ?? .null, "top_p": g.topP.map { .number($0) } ?? .null,
             "max_tokens": .object(Stage.allCases.compactMap { stage in g.maxTokens[stage.rawValue].map { (stage.rawValue, .integer($0)) } }),
@@ -59,7 +62,7 @@ public struct RunSettings: Sendable, Equatable {
         func take(_ key: String, _ path: String, _ body: (JSONValue) -> Void) {
             if let value = values[key], !config.given.contains(path) { body(value) }
         }
-        take("provider", "provider.name") { if let s = $0.stringValue { c.client.provider = s } }
+        take("provider", "provider.name") { if let p = $0.stringValue.flatMap(Provider.init(rawValue:)) { c.client.provider = p } }
         take("base_url", "provider.base_url") { if let s = $0.stringValue { c.client.baseURL = s } }
         take("model", "provider.model") { if let s = $0.stringValue { c.client.model = s } }
         take("temperature", "generation.temperature") { c.generation.temperature = $0.doubleValue }

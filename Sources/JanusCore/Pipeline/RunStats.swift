@@ -1,4 +1,6 @@
 import Foundation
+import JanusLLM
+import JanusStore
 
 /// Live counters of a generation run, shared by every task (behind a lock), read by the
 /// progress display and the summary.

@@ -1,4 +1,7 @@
 import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// The end-of-run account: per stage what was done, how many requests went out and how many
 /// were answered from the store, tokens and cost.

@@ -1,4 +1,9 @@
 import Foundation
+import JanusExport
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// Everything one command works with: the resolved configuration, the open store, the seeds
 /// and the templates. Commands build one, call a method, print the result.
@@ -39,24 +44,22 @@ public final class Workspace: @unchecked Sendable {
     /// its API key in the environment, checked here before any request.
     public func makeClient() throws -> any ChatClient {
         switch config.client.provider {
-        case "offline":
+        case .offline:
             return OfflineProvider(taxonomy: seeds.taxonomy)
-        case "openai":
+        case .openai:
             if config.client.maxCost != nil, price == nil {
                 throw ConfigError(
                     file: config.file ?? "--max-cost",
                     message: "max_cost is set but no price is known for model \(config.client.model): add it under `prices` (US dollars per million prompt and completion tokens), or drop max_cost")
             }
             return try OpenAIClient(settings: config.client, recorder: store)
-        default:
-            throw ConfigError(file: config.file ?? "--provider", message: "unknown provider \"\(config.client.provider)\" (known: openai, offline)")
         }
     }
 
     /// The price of the configured model (nothing for the offline provider); nil when no
     /// price is known for it (see `ModelPrice.lookup`).
     public var price: ModelPrice? {
-        config.client.provider == "offline" ? ModelPrice(prompt: 0, completion: 0)
+        config.client.provider == .offline ? ModelPrice(prompt: 0, completion: 0)
             : ModelPrice.lookup(config.client.model, in: config.client.prices)
     }
 
@@ -66,7 +69,7 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// The provider kind that request keys are made with.
-    public var providerKind: String { config.client.provider == "offline" ? "offline" : "openai" }
+    public var providerKind: Provider { config.client.provider }
 
     public var stageRequests: StageRequests {
         StageRequests(
@@ -76,7 +79,7 @@ public final class Workspace: @unchecked Sendable {
 
     /// Reads the sources into the store.
     public func ingest(_ sources: [SourceSpec]) throws -> IngestSummary {
-        let runID = try store.beginRun(command: "ingest", seed: config.seed, provider: config.client.provider, model: config.client.model)
+        let runID = try store.beginRun(command: "ingest", seed: config.seed, provider: config.client.provider.rawValue, model: config.client.model)
         do {
             let summary = try Ingestor(settings: config.ingest, seed: config.seed).run(sources: sources, store: store, runID: runID)
             try store.finishRun(id: runID, status: "done", summary: summary.json.serialized())
@@ -96,7 +99,7 @@ public final class Workspace: @unchecked Sendable {
     ) async throws {
         let runID = try store.beginRun(
             command: command ?? (stages.count == 3 ? "build" : stages.map(\.rawValue).sorted().joined(separator: ",")),
-            seed: config.seed, provider: config.client.provider, model: config.client.model,
+            seed: config.seed, provider: config.client.provider.rawValue, model: config.client.model,
             settings: runSettings.json.serialized())
         if price == nil { stats.setUnpriced(model: config.client.model) }
         stats.attach(client)
@@ -218,10 +221,11 @@ public final class Workspace: @unchecked Sendable {
         }
         for key in config.generation.extra.keys.sorted() { sampling.append((key, config.generation.extra[key] ?? .null)) }
         var context = ExportContext(
-            seed: config.seed, model: config.client.model, provider: config.client.provider,
+            seed: config.seed, model: config.client.model, provider: config.client.provider.rawValue,
             templateHashes: Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, templates[$0].hash) }),
             sampling: sampling, usage: try store.usageTotals())
         context.hubRevisions = try store.hubRevisions()
+        context.dimensions = Dimension.allCases.map(\.rawValue)
         return context
     }
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusExport
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// `janus-data batch ...`: the requests of a stage as batch files for provider batch APIs (at
 /// half the price) or `vllm run-batch`, and their answers back into the store.
@@ -42,7 +47,7 @@ struct BatchFileOptions: ParsableArguments {
 func batchWorkspace(_ global: GlobalOptions, _ llm: LLMOptions, command: String) throws -> Workspace {
     let given = try llm.resolve(global)
     let effective = try Workspace.reading(given).0.config
-    guard effective.client.provider == "openai" else {
+    guard effective.client.provider == .openai else {
         throw ValidationError("batch files are for OpenAI-compatible servers: give --provider openai (and --model, --base-url as for build)")
     }
     let workspace = try Workspace(config: effective, writer: command)

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusExport
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 struct BenchAnswerCommand: JanusCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +63,7 @@ struct BenchJudgeCommand: JanusCommand {
         try BenchKeys.validate(judge, what: "--judge-model")
         let workspace = try Workspace(config: config, writer: "bench judge")
         let items = try reviewedItems(workspace)
-        let sets = answerSets.isEmpty ? try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer.rawValue) : answerSets
+        let sets = answerSets.isEmpty ? try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer) : answerSets
         guard !sets.isEmpty else { throw ValidationError("no answers are stored: run `janus-data bench answer` first") }
         let runs = runs
         return try await runBench(workspace, "judge", stages: [.benchJudge], json: json, judgeTemperature: judgeTemperature) { bench in
@@ -81,7 +86,7 @@ struct BenchReportCommand: JanusCommand {
     func execute() async throws -> Int32 {
         let workspace = try Workspace(config: try global.resolve())
         let items = try reviewedItems(workspace)
-        let sets = answerSets.isEmpty ? try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer.rawValue) : answerSets
+        let sets = answerSets.isEmpty ? try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer) : answerSets
         var scores: [BenchScores] = []
         for set in sets {
             let judges = try workspace.benchJudges(of: set)

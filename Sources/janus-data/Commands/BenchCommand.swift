@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusExport
+import JanusIngest
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 /// `janus-data bench ...`: the Multifaceted Bench (paper C.1, F.2): build it, export it, have a
 /// model answer it, have a judge score the answers, report the scores.
@@ -24,9 +29,10 @@ func runBench(
     _ workspace: Workspace, _ command: String, stages: [Stage], json: Bool, judgeTemperature: Double = 1.0,
     _ body: @escaping (BenchRunner) async throws -> Void
 ) async throws -> Int32 {
-    try await runShowingProgress(workspace, stages: stages, json: json) { client, stats in
+    let status = try await runShowingProgress(workspace, stages: stages, json: json) { client, stats in
         try await workspace.benchRun(command, client: client, stats: stats, judgeTemperature: judgeTemperature, body)
     }
+    return status.rawValue
 }
 
 /// The complete, reviewed bench items, or a usage error naming what to run first.
@@ -120,7 +126,7 @@ struct BenchPlanCommand: JanusCommand {
         let workspace = try Workspace(config: config)
         var sets = answerSets
         if part == .answer { sets = [name ?? config.client.model] }
-        if part == .judge, sets.isEmpty { sets = try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer.rawValue) }
+        if part == .judge, sets.isEmpty { sets = try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer) }
         let plan = try workspace.benchPlan(part, answerSets: sets, runs: runs)
         if json { Console.out(plan.json.serialized()) } else { Console.info(plan.table) }
         return 0

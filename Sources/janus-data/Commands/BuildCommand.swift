@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusStore
 
 struct BuildCommand: JanusCommand {
     static let configuration = CommandConfiguration(
@@ -21,15 +22,10 @@ struct BuildCommand: JanusCommand {
         try sources.apply(to: &config)
         export.apply(to: &config)
         let workspace = try Workspace(config: config, writer: "build")
-        if !config.sources.isEmpty { try ingest(config, into: workspace, json: false) }
-        guard try workspace.store.instructionCount() > 0 else {
-            throw ArgumentParser.ValidationError("the store \(config.db) holds no instructions: give --source PRESET=PATH or list sources in janus.yaml")
-        }
-        let code = try await runStages(workspace, stages: Set(Stage.allCases), json: json)
-        if code == 130 { return code }  // interrupted: no export of a part-made run
-        if !noExport, config.export.out != "-" {
-            try exportFormats(workspace, config: config)
-        }
-        return code
+        let status = try await BuildSequence(workspace: workspace, export: !noExport).run(
+            ingest: { try ingest(config, into: workspace, json: false) },
+            stages: { try await runStages(workspace, stages: $0, json: json) },
+            export: { try exportFormats(workspace, config: config) })
+        return status.rawValue
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusStore
 
 struct FailuresCommand: JanusCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusIngest
 
 struct IngestCommand: JanusCommand {
     static let configuration = CommandConfiguration(
@@ -27,13 +28,7 @@ struct IngestCommand: JanusCommand {
 /// Checks that every source exists before reading any, then ingests and prints the summary.
 @discardableResult
 func ingest(_ config: JanusConfig, into existing: Workspace? = nil, json: Bool) throws -> IngestSummary {
-    for source in config.sources {
-        if HubLocation.isHub(source.path) {
-            _ = try HubLocation(source.path)
-        } else if !FileManager.default.fileExists(atPath: source.path) {
-            throw IngestError.cannotRead(path: source.path, reason: "no such file (source \(source.preset))")
-        }
-    }
+    for source in config.sources { try source.checkAvailable() }
     let workspace = try existing ?? Workspace(config: config, writer: "ingest")
     let summary = try workspace.ingest(config.sources)
     Console.info(summary.table)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusExport
+import JanusSupport
 
 struct InitCommand: JanusCommand {
     static let configuration = CommandConfiguration(

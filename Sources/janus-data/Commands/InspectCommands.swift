@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusExport
+import JanusLLM
+import JanusStore
+import JanusSupport
 
 // The commands that only read. Each reads the store with the settings of its most recent
 // generation run, except where flags or janus.yaml give others; then it says, in one line,
@@ -44,18 +48,13 @@ struct StatusCommand: JanusCommand {
         let note = given.flatMap {
             read.note(complete: $0.completeVariants, of: $0.totalVariants, then: "build with them would send \($0.pendingRequests) requests")
         }
-        let usage = try workspace.store.usageTotals()
-        let unpriced = try workspace.store.unpricedAnswers()
-        let spent = usage.values.reduce(0) { $0 + $1.cost }
+        let spend = try SpendSummary(store: workspace.store)
         // Per endpoint, once more than one has been used.
         let endpoints = try workspace.store.endpointTallies()
         let shownEndpoints = endpoints.count > 1 ? endpoints : []
-        let tokens = usage.values.reduce(0) { $0 + $1.promptTokens + $1.completionTokens }
         if json {
             var object = status.json.objectValue ?? []
-            object.append(("tokens", .integer(tokens)))
-            object.append(("cost_usd", .number(spent)))
-            object.append(("unpriced_answers", .object(unpriced.keys.sorted().map { ($0, .integer(unpriced[$0] ?? 0)) })))
+            object += spend.jsonFields
             object.append(("stored_run", read.json))
             if !shownEndpoints.isEmpty { object.append(("endpoints", .array(shownEndpoints.map(\.json)))) }
             if let given, let note {
@@ -65,16 +64,7 @@ struct StatusCommand: JanusCommand {
         } else {
             if let run = read.runDescription { Console.out("as made by the store's most recent \(run)") }
             Console.out(status.table)
-            var line = "tokens stored: \(tokens), cost so far: "
-            let answers = usage.values.reduce(0) { $0 + $1.requests }
-            let unpricedCount = unpriced.values.reduce(0, +)
-            let allUnpriced = unpricedCount > 0 && unpricedCount == answers
-            line += allUnpriced ? "unknown" : "$\(String(format: "%.4f", spent))"
-            for model in unpriced.keys.sorted() {
-                line += allUnpriced ? " (" + ModelPrice.unknownNote(model) + ")"
-                    : "; \(unpriced[model] ?? 0) answers not counted: " + ModelPrice.unknownNote(model)
-            }
-            Console.out(line)
+            Console.out(spend.line)
             if !shownEndpoints.isEmpty { Console.out("attempts per endpoint:\n" + EndpointTally.table(shownEndpoints)) }
             if let note { Console.out(note) }
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusLLM
+import JanusStore
 
-/// A subcommand that resolves the configuration, runs, and maps failures to exit codes:
-/// 1 for an error (one line on stderr), 3 for a run that finished with items failed or
-/// quarantined, or stopped at --max-cost.
+/// A subcommand that resolves the configuration, runs, and maps failures to exit codes (the
+/// policy is `CommandExit`): one line on stderr for an error, usage errors as ArgumentParser's.
 protocol JanusCommand: AsyncParsableCommand {
     func execute() async throws -> Int32
 }
@@ -19,32 +20,35 @@ extension JanusCommand {
         } catch let validation as ValidationError {
             throw validation
         } catch {
+            let status = CommandExit(error: error)
+            if status == .usage { throw ValidationError(describe(error)) }
             Console.error(describe(error))
-            throw ExitCode(1)
+            throw ExitCode(status.rawValue)
         }
         if code != 0 { throw ExitCode(code) }
     }
 }
 
 func describe(_ error: any Error) -> String {
+    if let usage = error as? UsageError { return usage.message }
     if let localized = error as? any LocalizedError, let text = localized.errorDescription { return text }
     return "\(error)"
 }
 
 /// Runs the given stages with a progress display and prints the run summary; returns the exit
-/// code. SIGINT or SIGTERM stops sending and waits a few seconds for the requests in flight
+/// status. SIGINT or SIGTERM stops sending and waits a few seconds for the requests in flight
 /// (a second signal stops at once), then says what was stored; the exit code is then 130.
-func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async throws -> Int32 {
+func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async throws -> CommandExit {
     try await runShowingProgress(workspace, stages: Stage.allCases, json: json) { client, stats in
         try await workspace.generate(stages: stages, client: client, stats: stats)
     }
 }
 
 /// Runs `body` with the workspace's client, a progress display of `stages` and the interrupt
-/// handling of `runStages`; prints the summary and returns the exit code (0, 1, 3 or 130).
+/// handling of `runStages`; prints the summary and returns the exit status (0, 1, 3 or 130).
 func runShowingProgress(
     _ workspace: Workspace, stages: [Stage], json: Bool, _ body: (any ChatClient, RunStats) async throws -> Void
-) async throws -> Int32 {
+) async throws -> CommandExit {
     let client = try workspace.makeClient()
     let stats = RunStats()
     let progress = ProgressReporter(stats: stats, stages: stages)
@@ -66,20 +70,20 @@ func runShowingProgress(
     interrupts.remove()
     progress.stop()
     let summary = RunSummary(stats: stats, stages: stages)
-    if stats.interrupted {
+    let status = CommandExit(run: stats)
+    if status == .interrupted {
         if json { Console.out(summary.json.serialized()) }
         Console.info(summary.interruptedMessage(abandoned: 0))
-        return 130
+        return status
     }
     Console.info(summary.table)
     if json { Console.out(summary.json.serialized()) }
     if let reason = stats.stopReason {
-        if stats.stoppedOnError {
+        if status == .error {
             Console.error("stopped sending: \(reason)")
-            return 1
+        } else {
+            Console.info("stopped: \(reason); run again with a higher --max-cost to continue")
         }
-        Console.info("stopped: \(reason); run again with a higher --max-cost to continue")
-        return 3
     }
-    return summary.problems > 0 ? 3 : 0
+    return status
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import JanusCore
+import JanusStore
+import JanusSupport
 
 struct ShowCommand: JanusCommand {
     static let configuration = CommandConfiguration(

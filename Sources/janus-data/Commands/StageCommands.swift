@@ -1,5 +1,6 @@
 import ArgumentParser
 import JanusCore
+import JanusStore
 
 struct ExpandCommand: JanusCommand {
     static let configuration = CommandConfiguration(
@@ -34,8 +35,6 @@ struct RespondCommand: JanusCommand {
 func runStage(_ stage: Stage, _ global: GlobalOptions, _ llm: LLMOptions, _ json: Bool) async throws -> Int32 {
     let config = try llm.resolve(global)
     let workspace = try Workspace(config: config, writer: stage.rawValue)
-    guard try workspace.store.instructionCount() > 0 else {
-        throw ArgumentParser.ValidationError("the store \(config.db) holds no instructions: run `janus-data ingest --source PRESET=PATH` first")
-    }
-    return try await runStages(workspace, stages: [stage], json: json)
+    try workspace.requireInstructions("run `janus-data ingest --source PRESET=PATH` first")
+    return try await runStages(workspace, stages: [stage], json: json).rawValue
 }

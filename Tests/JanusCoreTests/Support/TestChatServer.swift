@@ -1,7 +1,10 @@
-import Foundation
-import Testing
 
+import Foundation
 @testable import JanusCore
+@testable import JanusHTTP
+@testable import JanusLLM
+@testable import JanusSupport
+import Testing
 
 /// The fake OpenAI server (`Tests/testserver/chat_server.py`) as a subprocess on an ephemeral
 /// port of 127.0.0.1. Each test starts its own, so tests can run in parallel.
@@ -110,7 +113,7 @@ enum ClientFixture {
     /// Fast settings: short backoff and timeouts, small concurrency.
     static func settings(_ server: TestChatServer, _ adjust: (inout ClientSettings) -> Void = { _ in }) -> ClientSettings {
         var settings = ClientSettings()
-        settings.provider = "openai"
+        settings.provider = .openai
         settings.baseURL = server.baseURL
         settings.model = "test-model"
         settings.apiKeyEnv = keyEnv

@@ -1,0 +1,52 @@
+import Foundation
+import JanusLLM
+import JanusStore
+import JanusSupport
+
+extension CheckpointStore {
+    /// Keeps a paid-for answer under its request key, committed at once. The request is kept
+    /// as its parameters and a hash of its messages, not the messages themselves: they can be
+    /// rebuilt from the templates and seeds, and would triple the size of the store. A nil
+    /// `cost` is an answer from a model with no known price.
+    public func saveAnswer(key: String, request: ChatRequest, response: ChatResponse, cost: Double?) throws {
+        try saveAnswer(
+            key: key, purpose: request.purpose, model: request.model, summary: Self.requestSummary(request), response: response,
+            cost: cost)
+    }
+
+    /// What the request cache keeps of a request: its parameters and a hash of its messages.
+    public static func requestSummary(_ request: ChatRequest) -> String {
+        var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
+        summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
+        summary.append(("messages", .integer(request.messages.count)))
+        return JSONValue.object(summary).serialized()
+    }
+
+    /// As `saveAnswer(key:request:response:cost:)`, with the request as `requestSummary` made it
+    /// (a batch import has the summary, kept when the request went into its file).
+    public func saveAnswer(key: String, purpose: String, model: String, summary: String, response: ChatResponse, cost: Double?) throws {
+        let answer = CachedAnswer(
+            content: response.content, finishReason: response.finishReason, promptTokens: response.usage.promptTokens,
+            completionTokens: response.usage.completionTokens, usageEstimated: response.usage.estimated, cost: cost ?? 0)
+        try saveAnswer(key: key, purpose: purpose, model: model, request: summary, answer: answer, priced: cost != nil)
+    }
+}
+
+extension CachedAnswer {
+    /// The stored token counts.
+    public var usage: TokenUsage {
+        TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens, estimated: usageEstimated)
+    }
+}
+
+extension CheckpointStore: AttemptRecorder {
+    /// Logs one attempt. A failure to log is not allowed to fail the request it describes.
+    public func record(_ attempt: AttemptRecord) {
+        try? logAttempt(
+            key: attempt.requestKey, purpose: attempt.purpose, attempt: attempt.attempt,
+            startedAt: attempt.startedAt.timeIntervalSince1970, finishedAt: attempt.finishedAt.timeIntervalSince1970,
+            httpStatus: attempt.httpStatus, outcome: attempt.outcome, detail: attempt.detail,
+            promptTokens: attempt.usage?.promptTokens, completionTokens: attempt.usage?.completionTokens,
+            endpoint: attempt.endpoint)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import JanusSupport
+
+/// An async semaphore whose limit a `LoadController` sets from the share of 429s among recent
+/// answers: it shrinks when the server is over its limit, not when it refuses a few at random.
+package final class ConcurrencyGate: Sendable {
+    private struct State {
+        var adaptive: LoadController
+        var inUse = 0
+        var waiters = WaiterQueue<Bool>()
+
+        mutating func admitWaiters() {
+            while inUse < adaptive.limit, let continuation = waiters.popFirst() {
+                inUse += 1
+                continuation.resume(returning: true)
+            }
+        }
+    }
+
+    private let state: Locked<State>
+    private let origin = ContinuousClock.now
+
+    package init(limit: Int) {
+        state = Locked(State(adaptive: LoadController(maximum: limit)))
+    }
+
+    /// The current limit.
+    package var limit: Int { state.withLock { $0.adaptive.limit } }
+
+    /// Waits for a slot, first come first served. False (and no slot) when cancelled.
+    package func acquire() async -> Bool {
+        await state.wait(in: \.waiters, cancelled: false) { state in
+            guard state.inUse < state.adaptive.limit else { return nil }
+            state.inUse += 1
+            return true
+        }
+    }
+
+    /// Gives a slot back.
+    package func release() {
+        state.withLock { state in
+            state.inUse -= 1
+            state.admitWaiters()
+        }
+    }
+
+    /// The pace and generation in force now.
+    package var pacing: (rate: Double?, generation: Int) {
+        state.withLock { ($0.adaptive.pacedRate, $0.adaptive.generation) }
+    }
+
+    /// Requests in flight now.
+    package var inFlight: Int { state.withLock { $0.inUse } }
+
+    /// Reports an answer to a request sent in generation `sent` (`throttled`: a 429). Returns
+    /// the new pace (nil: none) when the answer changed the limit or the pace.
+    package func answered(throttled: Bool, sent: Int) -> Double?? {
+        let elapsed = ContinuousClock.now - origin
+        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return state.withLock { state -> Double?? in
+            guard state.adaptive.record(throttled: throttled, sent: sent, now: now) else { return .none }
+            state.admitWaiters()
+            return .some(state.adaptive.pacedRate)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+extension CheckpointStore {
+    public func cachedAnswer(key: String) throws -> CachedAnswer? {
+        try locked {
+            guard let row = try db.query("""
+                SELECT content, finish_reason, prompt_tokens, completion_tokens, usage_estimated, cost
+                FROM request_cache WHERE key = ?
+                """, [.text(key)]).first else { return nil }
+            return CachedAnswer(
+                content: row.string(0) ?? "", finishReason: row.string(1),
+                promptTokens: row.int(2) ?? 0, completionTokens: row.int(3) ?? 0, usageEstimated: row.int(4) == 1,
+                cost: row.double(5) ?? 0)
+        }
+    }
+
+    /// Keeps a paid-for answer under its request key, committed at once. `request` describes
+    /// the request (JSON); `priced` is false for an answer from a model with no known price.
+    public func saveAnswer(
+        key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
+    ) throws {
+        try locked {
+            try db.run("""
+                INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
+                    prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                """, [
+                .text(key), .text(purpose), .text(model), .text(request),
+                .text(answer.content), .optionalText(answer.finishReason), .int(answer.promptTokens),
+                .int(answer.completionTokens), .int(answer.usageEstimated ? 1 : 0), .double(answer.cost),
+                .text(Timestamp.now()), .int(priced ? 1 : 0),
+            ])
+        }
+    }
+
+    /// Stores an accepted result and clears any failure recorded for the item at that stage.
+    public func saveStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
+        try locked {
+            try db.transaction {
+                try db.run("""
+                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id)
+                    VALUES (?,?,?,?,?,?,?,?,?)
+                    """, [
+                    .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
+                    .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
+                    .optionalInt(result.runID),
+                ])
+                try db.run(
+                    "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
+                    [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
+            }
+        }
+    }
+
+    /// Every stored result of one stage.
+    public func stageResults(stage: Stage) throws -> [ItemKey: StageResult] {
+        try locked {
+            var out: [ItemKey: StageResult] = [:]
+            for row in try db.query(
+                "SELECT instruction_id, variant, request_key, output, meta, recipe FROM stage_results WHERE stage = ?", [.text(stage.rawValue)])
+            {
+                out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageResult(
+                    requestKey: row.string(2) ?? "", output: row.string(3) ?? "", meta: row.string(4) ?? "{}",
+                    recipe: row.string(5) ?? "")
+            }
+            return out
+        }
+    }
+
+    public func recordFailure(stage: Stage, item: ItemKey, failure: StageFailure) throws {
+        try locked {
+            try db.run("""
+                INSERT OR REPLACE INTO failures(stage, instruction_id, variant, request_key, kind, reason, raw, attempts, created_at)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """, [
+                .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(failure.requestKey),
+                .text(failure.kind.rawValue), .text(failure.reason), .text(failure.raw), .int(failure.attempts),
+                .text(Timestamp.now()),
+            ])
+        }
+    }
+
+    /// Every recorded failure of one stage.
+    public func failures(stage: Stage) throws -> [ItemKey: StageFailure] {
+        try locked {
+            var out: [ItemKey: StageFailure] = [:]
+            for row in try db.query(
+                "SELECT instruction_id, variant, request_key, kind, reason, raw, attempts FROM failures WHERE stage = ?",
+                [.text(stage.rawValue)])
+            {
+                out[ItemKey(row.string(0) ?? "", row.int(1) ?? 0)] = StageFailure(
+                    requestKey: row.string(2) ?? "", kind: StageFailure.Kind(rawValue: row.string(3) ?? "") ?? .failed,
+                    reason: row.string(4) ?? "", raw: row.string(5) ?? "", attempts: row.int(6) ?? 0)
+            }
+            return out
+        }
+    }
+
+    /// Tokens and cost of every answer ever stored, per purpose.
+    public func usageTotals() throws -> [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)] {
+        try locked {
+            var out: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)] = [:]
+            for row in try db.query("""
+                SELECT purpose, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost)
+                FROM request_cache GROUP BY purpose
+                """)
+            {
+                out[row.string(0) ?? ""] = (row.int(1) ?? 0, row.int(2) ?? 0, row.int(3) ?? 0, row.double(4) ?? 0)
+            }
+            return out
+        }
+    }
+}
+
+extension CheckpointStore {
+    /// Stored answers whose cost is unknown (their model had no price), per model.
+    public func unpricedAnswers() throws -> [String: Int] {
+        try counts("SELECT model, COUNT(*) FROM request_cache WHERE priced = 0 GROUP BY model")
+    }
+
+    /// A two-column query (a name, a count) as a dictionary.
+    func counts(_ sql: String) throws -> [String: Int] {
+        try locked {
+            var out: [String: Int] = [:]
+            for row in try db.query(sql) { out[row.string(0) ?? ""] = row.int(1) ?? 0 }
+            return out
+        }
+    }
+}
+
+extension CheckpointStore {
+    /// Logs one attempt at the request with `key` (times in seconds since 1970), and the
+    /// endpoint it went to when several serve the model.
+    public func logAttempt(
+        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
+        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String? = nil
+    ) throws {
+        try locked {
+            try db.run("""
+                INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
+                    prompt_tokens, completion_tokens, endpoint) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """, [
+                .text(key), .text(purpose), .int(attempt), .double(startedAt), .double(finishedAt),
+                .optionalInt(httpStatus), .text(outcome), .text(detail), .optionalInt(promptTokens), .optionalInt(completionTokens),
+                endpoint.map { .text($0) } ?? .null,
+            ])
+        }
+    }
+
+    /// How many attempts are logged, per outcome.
+    public func attemptCounts() throws -> [String: Int] {
+        try counts("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The checkpoint store: one SQLite file holding instructions, every stage's results, the
+/// request cache, the attempt log, failures and runs. All access goes through one connection
+/// behind a lock; every result is committed in its own short transaction the moment it arrives
+/// (WAL, synchronous=NORMAL: a commit costs no fsync), so a kill loses nothing that was answered.
+public final class CheckpointStore: @unchecked Sendable {
+    let db: SQLiteDatabase
+    let lock = NSLock()
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
+    public init(path: String) throws {
+        self.path = path
+        if path != ":memory:" {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                throw StoreError.cannotOpen(path: path, reason: "directory \(dir) does not exist")
+            }
+        }
+        do {
+            db = try SQLiteDatabase(path == ":memory:" ? .memory : .path(path))
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        } catch let error as SQLiteError {
+            throw StoreError.cannotOpen(path: path, reason: error.message)
+        }
+        try migrate()
+    }
+
+    /// Runs `body` with the connection held.
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// The schema versions applied to this store, in order.
+    public func appliedVersions() throws -> [Int] {
+        try locked {
+            try db.query("SELECT version FROM schema_migrations ORDER BY version").compactMap { $0.int(0) }
+        }
+    }
+
+    private func migrate() throws {
+        try locked {
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations(
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
+                """)
+            let applied = Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+            if let newest = applied.max(), newest > Migrations.latest {
+                throw StoreError.newerSchema(path: path, found: newest, supported: Migrations.latest)
+            }
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                try db.transaction {
+                    try db.execute(migration.sql)
+                    try db.run(
+                        "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                        [.int(migration.version), .text(migration.name), .text(Timestamp.now())])
+                }
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() throws -> String {
+        try locked { try db.query("PRAGMA integrity_check").first?.string(0) ?? "no answer" }
+    }
+}
+
+/// ISO-8601 timestamps for the store (UTC, second precision), without a date formatter per call.
+enum Timestamp {
+    static func now() -> String {
+        var seconds = time_t(Date().timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// One stage's stored result for one (instruction, variant).
+public struct StageResult: Sendable, Hashable {
+    public var requestKey: String
+    public var output: String
+    /// JSON with what produced it: the seed draw, the examples, the sampling parameters.
+    public var meta: String
+    /// A hash of everything the request was built from (see `StageRequests.recipe`); empty for
+    /// results stored before it existed, which are checked by their request key instead.
+    public var recipe: String
+    /// The run that stored it (nil when read back, and for results stored before runs were kept).
+    public var runID: Int?
+
+    public init(requestKey: String, output: String, meta: String, recipe: String = "", runID: Int? = nil) {
+        self.requestKey = requestKey
+        self.output = output
+        self.meta = meta
+        self.recipe = recipe
+        self.runID = runID
+    }
+}

@@ -1,0 +1,170 @@
+/// Byte-level helpers for text that is already valid UTF-8 (the bytes of a `String`): decoding
+/// one scalar, and recognising white space and line breaks without building characters.
+package enum UTF8Bytes {
+    /// The scalar starting at `i` and its length in bytes. `bytes` must be valid UTF-8 and `i`
+    /// the start of a scalar.
+    @inline(__always) package static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, width: Int) {
+        let b0 = UInt32(bytes[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0 {
+            return ((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3)
+        }
+        return ((b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+            | UInt32(bytes[i + 3] & 0x3F), 4)
+    }
+
+    /// The length of the scalar that ends just before `end` (1 to 4).
+    @inline(__always) package static func widthBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Int {
+        var start = end - 1
+        while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return end - start
+    }
+
+    /// True for the scalars with the Unicode White_Space property: tab to carriage return,
+    /// space, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+    /// (The same set as Foundation's `whitespacesAndNewlines` and `Unicode.Scalar.Properties.isWhitespace`.)
+    @inline(__always) package static func isWhitespace(_ v: UInt32) -> Bool {
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        switch v {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// True for the scalars that end a line (`Character.isNewline`): LF, VT, FF, CR, U+0085,
+    /// U+2028, U+2029.
+    @inline(__always) package static func isNewline(_ v: UInt32) -> Bool {
+        (v >= 0x0A && v <= 0x0D) || v == 0x85 || v == 0x2028 || v == 0x2029
+    }
+
+    /// The byte range of `bytes` without leading and trailing white space.
+    package static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var lo = 0
+        var hi = bytes.count
+        while lo < hi {
+            let (v, w) = scalar(bytes, at: lo)
+            guard isWhitespace(v) else { break }
+            lo += w
+        }
+        while hi > lo {
+            let w = bytes[hi - 1] < 0x80 ? 1 : widthBefore(bytes, hi)
+            guard isWhitespace(scalar(bytes, at: hi - w).value) else { break }
+            hi -= w
+        }
+        return lo..<hi
+    }
+
+    /// The byte range of the first line that holds something other than white space (lines end
+    /// at the scalars of `isNewline`), or nil when there is none. `exact` is false when that
+    /// line's first other scalar is non-ASCII and follows white space: it may extend the white
+    /// space into one character (a combining or spacing mark), which `Character` counts as white
+    /// space, so only grapheme breaking can tell.
+    package static func firstNonBlankLine(_ bytes: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>?, exact: Bool) {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            var firstOther: (offset: Int, afterSpace: Bool)?
+            var width = 0
+            var afterSpace = false
+            while end < bytes.count {
+                let b = bytes[end]
+                if b < 0x80 {
+                    if b >= 0x0A, b <= 0x0D { width = 1; break }
+                    let space = b == 0x20 || b == 0x09
+                    if !space, firstOther == nil { firstOther = (end, false) }
+                    afterSpace = space
+                    end += 1
+                    continue
+                }
+                let (v, w) = scalar(bytes, at: end)
+                if v == 0x85 || v == 0x2028 || v == 0x2029 { width = w; break }
+                let space = isWhitespace(v)
+                if !space, firstOther == nil { firstOther = (end, afterSpace) }
+                afterSpace = space
+                end += w
+            }
+            if let firstOther { return (start..<end, !firstOther.afterSpace) }
+            start = end + max(width, 1)
+        }
+        return (nil, true)
+    }
+
+    /// True when `bytes` is well-formed UTF-8: no stray continuation bytes, overlong forms,
+    /// surrogates or values past U+10FFFF (what `String(validating:)` accepts), checked
+    /// without building a string.
+    package static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        @inline(__always) func continuation(_ k: Int) -> Bool { bytes[k] & 0xC0 == 0x80 }
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 {
+                i += 1
+            } else if b0 < 0xC2 {
+                return false
+            } else if b0 < 0xE0 {
+                guard i + 1 < n, continuation(i + 1) else { return false }
+                i += 2
+            } else if b0 < 0xF0 {
+                guard i + 2 < n, continuation(i + 1), continuation(i + 2) else { return false }
+                let b1 = bytes[i + 1]
+                if (b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 >= 0xA0) { return false }
+                i += 3
+            } else if b0 < 0xF5 {
+                guard i + 3 < n, continuation(i + 1), continuation(i + 2), continuation(i + 3) else { return false }
+                let b1 = bytes[i + 1]
+                if (b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 >= 0x90) { return false }
+                i += 4
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// From `start`, the offset of the first byte that a JSON string scanner must look at: a
+    /// quote, a backslash, a control character or (when `stopAtNonASCII`) a byte of 0x80 or
+    /// more; `bytes.count` when there is none. Eight bytes at a time.
+    @inline(__always) package static func skipPlainStringBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, stopAtNonASCII: Bool) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let highMask = stopAtNonASCII ? highs : 0
+        while i + 8 <= bytes.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
+            if (special & highs) | (w & highMask) != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 || (stopAtNonASCII && b >= 0x80) { return i }
+            i += 1
+        }
+        return i
+    }
+
+    /// Appends the UTF-8 encoding of scalar `v` to a running `h * 33 + byte` hash.
+    @inline(__always) package static func hash(_ v: UInt32, into h: inout UInt64) {
+        @inline(__always) func add(_ b: UInt32) { h = (h << 5) &+ h &+ UInt64(b) }
+        if v < 0x80 {
+            add(v)
+        } else if v < 0x800 {
+            add(0xC0 | v >> 6)
+            add(0x80 | v & 0x3F)
+        } else if v < 0x10000 {
+            add(0xE0 | v >> 12)
+            add(0x80 | (v >> 6) & 0x3F)
+            add(0x80 | v & 0x3F)
+        } else {
+            add(0xF0 | v >> 18)
+            add(0x80 | (v >> 12) & 0x3F)
+            add(0x80 | (v >> 6) & 0x3F)
+            add(0x80 | v & 0x3F)
+        }
+    }
+}
