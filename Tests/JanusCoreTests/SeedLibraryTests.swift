@@ -21,7 +21,8 @@ import Testing
             }
         }
         #expect(BuiltInFiles.paths == onDisk.sorted())
-        #expect(onDisk.count == 6)
+        // Three seed files, the collection's three prompt templates and the bench's three.
+        #expect(onDisk.count == 9)
     }
 
     @Test func aSeedsFolderOverridesTheBuiltInSeeds() throws {
