@@ -51,6 +51,10 @@ func runStages(_ workspace: Workspace, stages: Set<Stage>, json: Bool) async thr
         interrupts.remove()
         progress.stop()
     }
+    let live = workspace.config.generation.releaseBatched ? 0 : try workspace.store.liveBatchKeys().count
+    if live > 0 {
+        Console.info("\(live) requests sit in live provider batches and are not sent here (`janus-data batch collect` imports them; --release sends them anyway)")
+    }
     progress.start()
     try await workspace.generate(stages: stages, client: client, stats: stats)
     interrupts.remove()
