@@ -112,7 +112,8 @@ import Testing
         let sent = try submit("expand", "j.db", server, dir)
         #expect(sent > 10)
         // Requests in a live batch are not sent online.
-        _ = try janus(["expand", "--db", "j.db"] + llm(server), dir)
+        let online = try janus(["expand", "--db", "j.db"] + llm(server), dir)
+        #expect(online.stderr.contains("\(sent) requests sit in live provider batches"))
         #expect(try await server.requestCount() == 0)
 
         let process = Process()
@@ -164,6 +165,20 @@ import Testing
         // The last batch's input and output files are deleted at the provider.
         #expect(try await server.stats()["batch"]?["deleted_files"]?.intValue == 2)
         #expect(try await server.requestCount() == 0)
+    }
+
+    @Test func releasedRequestsGoOnlineAndTheBatchAnswersChangeNothing() async throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let server = try await TestChatServer.start(["--content", "janus"])
+        try ingest("j.db", dir)
+        let sent = try submit("expand", "j.db", server, dir)
+        _ = try janus(["expand", "--db", "j.db", "--release"] + llm(server), dir)
+        #expect(try await server.requestCount() == sent)
+        #expect(try stageDone("j.db", "expand", dir) == sent)
+        let imported = try collect("j.db", server, dir)
+        #expect(imported["total"]?["answers"]?.intValue == 0)
+        #expect(imported["total"]?["already_imported"]?.intValue == sent)
+        #expect(try stageDone("j.db", "expand", dir) == sent)
     }
 
     /// A preference set answer for a request line, as a vLLM server might write it.

@@ -63,6 +63,9 @@ extension Workspace {
             }
         }
         let entries = try spool.finish()
+        if let bad = entries.first(where: { !BatchRequestLine.isValidCustomID($0.record.key) }) {
+            throw BatchError("request key \(bad.record.key) cannot be a custom_id (1 to 64 of A-Z a-z 0-9 _ -)")
+        }
         guard !entries.isEmpty else {
             if created { try? manager.removeItem(at: directory) }
             return BatchPrepareSummary(

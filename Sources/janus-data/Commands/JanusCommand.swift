@@ -65,6 +65,10 @@ func runShowingProgress(
         interrupts.remove()
         progress.stop()
     }
+    let live = workspace.config.generation.releaseBatched ? 0 : try workspace.store.liveBatchKeys().count
+    if live > 0 {
+        Console.info("\(live) requests sit in live provider batches and are not sent here (`janus-data batch collect` imports them; --release sends them anyway)")
+    }
     progress.start()
     try await body(client, stats)
     interrupts.remove()
