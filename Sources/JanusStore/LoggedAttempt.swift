@@ -10,4 +10,6 @@ public struct LoggedAttempt: Sendable, Hashable {
     public var latency: Double
     public var promptTokens: Int?
     public var completionTokens: Int?
+    /// The endpoint it went to (nil: logged before endpoints were recorded).
+    public var endpoint: String?
 }

@@ -141,4 +141,24 @@ import Testing
         #expect(client.load.endpoints.isEmpty)
         client.shutdown()
     }
+
+    @Test func theAttemptLogKeepsEachAttemptsEndpoint() throws {
+        let store = try memoryStore()
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        func attempt(_ n: Int, _ outcome: String, _ endpoint: String?, seconds: Double) -> AttemptRecord {
+            AttemptRecord(
+                requestKey: "k", purpose: "expand", attempt: n, startedAt: start, finishedAt: start.addingTimeInterval(seconds),
+                httpStatus: outcome == "ok" ? 200 : nil, outcome: outcome, detail: "", usage: nil, endpoint: endpoint)
+        }
+        store.record(attempt(1, "connect_error", "http://a:1/v1", seconds: 0.01))
+        store.record(attempt(2, "ok", "http://b:1/v1", seconds: 0.5))
+        store.record(attempt(3, "ok", "http://b:1/v1", seconds: 1.5))
+        store.record(attempt(4, "cancelled", "http://b:1/v1", seconds: 0.1))
+        store.record(attempt(5, "ok", nil, seconds: 1))
+        #expect(try store.loggedAttempts(key: "k").map(\.endpoint) == ["http://a:1/v1", "http://b:1/v1", "http://b:1/v1", "http://b:1/v1", nil])
+        #expect(try store.endpointTallies() == [
+            EndpointTally(endpoint: "http://a:1/v1", sent: 1, answered: 0, failed: 1, meanLatency: 0),
+            EndpointTally(endpoint: "http://b:1/v1", sent: 3, answered: 2, failed: 0, meanLatency: 1),
+        ])
+    }
 }

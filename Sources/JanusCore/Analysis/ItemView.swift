@@ -40,6 +40,7 @@ public struct RequestView: Sendable {
                 ("outcome", .string(t.outcome)), ("detail", .string(t.detail)), ("latency_s", .number(t.latency)),
                 ("prompt_tokens", t.promptTokens.map { .integer($0) } ?? .null),
                 ("completion_tokens", t.completionTokens.map { .integer($0) } ?? .null),
+                ("endpoint", t.endpoint.map { .string($0) } ?? .null),
             ])
         })))
         return .object(object)

@@ -133,6 +133,7 @@ enum ItemText {
             for t in request.tries {
                 var attempt = "attempt \(t.attempt): \(t.httpStatus.map { "HTTP \($0) " } ?? "")\(t.outcome), "
                 attempt += String(format: "%.2f s", t.latency)
+                if let endpoint = t.endpoint { attempt += " at \(endpoint)" }
                 if let p = t.promptTokens, let c = t.completionTokens { attempt += ", \(p)+\(c) tokens" }
                 if !t.detail.isEmpty { attempt += " — \(t.detail)" }
                 out.item(attempt, indent: 8)
