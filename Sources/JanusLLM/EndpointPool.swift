@@ -10,8 +10,8 @@ import JanusSupport
 ///
 /// With more than one endpoint, one in trouble cools down (`EndpointHealth`): it takes no
 /// attempt until its cooldown is over, then one at a time until one is answered. While every
-/// endpoint cools, waiters wait for the first to come back. With one endpoint nothing cools:
-/// the client's retries and backoff work as they always have.
+/// endpoint cools, waiters wait for the first to come back, and it takes as many as its limit.
+/// With one endpoint nothing cools: the client's retries and backoff work as they always have.
 final class EndpointPool: Sendable {
     private struct Lane {
         var adaptive: LoadController
@@ -20,8 +20,15 @@ final class EndpointPool: Sendable {
         var assigned = 0
         var health = EndpointHealth()
 
-        func isOpen(now: Double) -> Bool {
-            !health.isCooling(now: now) && inUse < (health.probing ? 1 : adaptive.limit)
+        /// `probeAlone`: a probing endpoint takes one attempt at a time (while another one is
+        /// healthy; when none is, the first back takes what waits, so a run with every server
+        /// down uses up its attempts at the pace of the cooldowns and ends).
+        func isOpen(now: Double, probeAlone: Bool) -> Bool {
+            !health.isCooling(now: now) && inUse < (health.probing && probeAlone ? 1 : adaptive.limit)
+        }
+
+        func isHealthy(now: Double) -> Bool {
+            !health.isCooling(now: now) && !health.probing
         }
     }
 
@@ -32,7 +39,8 @@ final class EndpointPool: Sendable {
         /// The open endpoint with the lowest share of its limit in use.
         func pick(now: Double) -> Int? {
             var best: (index: Int, share: Double, assigned: Double)?
-            for (index, lane) in lanes.enumerated() where lane.isOpen(now: now) {
+            let probeAlone = lanes.contains { $0.isHealthy(now: now) }
+            for (index, lane) in lanes.enumerated() where lane.isOpen(now: now, probeAlone: probeAlone) {
                 let share = Double(lane.inUse) / (Double(lane.adaptive.limit) * lane.weight)
                 let assigned = Double(lane.assigned) / lane.weight
                 if let b = best, (b.share, b.assigned) <= (share, assigned) { continue }

@@ -81,23 +81,36 @@ import Testing
         #expect(await takeAll(pool, 3) == [0, 3])
     }
 
-    @Test func whenEveryEndpointCoolsTheFirstBackIsProbedOneAtATime() async throws {
+    @Test func aCooledEndpointIsProbedOneAtATimeWhileAnotherServes() async throws {
+        let pool = try pool([
+            EndpointSettings(baseURL: "http://a:1", concurrency: 4), EndpointSettings(baseURL: "http://b:1", concurrency: 4),
+        ])
+        let a = try #require(await pool.acquire())
+        #expect(pool.release(a, answered: false, trouble: true, connectFailed: true, retryAfter: 0.05))
+        for _ in 0..<1000 where pool.snapshot[0].coolingFor != nil { try await Task.sleep(for: .milliseconds(5)) }
+        // b, then a's single probe, then b until full.
+        #expect(await takeAll(pool, 5) == [1, 4])
+        #expect(pool.snapshot.map(\.inFlight) == [1, 4])
+        let next = Task { await pool.acquire()?.index }
+        try await Task.sleep(for: .milliseconds(20))
+        // The probe is answered: a takes its full share again.
+        pool.release(pool.lanes[0], answered: true, trouble: false, connectFailed: false, retryAfter: nil)
+        #expect(await next.value == 0)
+        #expect(await takeAll(pool, 3) == [3, 0])
+    }
+
+    @Test func whenEveryEndpointCoolsTheFirstBackTakesWhatWaits() async throws {
         let pool = try pool([
             EndpointSettings(baseURL: "http://a:1", concurrency: 4), EndpointSettings(baseURL: "http://b:1", concurrency: 4),
         ])
         let (a, b) = (try #require(await pool.acquire()), try #require(await pool.acquire()))
         pool.release(a, answered: false, trouble: true, connectFailed: true, retryAfter: 0.05)
         pool.release(b, answered: false, trouble: true, connectFailed: true, retryAfter: 3600)
-        // Both cool: the waiter waits for a to come back.
-        let first = try #require(await pool.acquire())
-        #expect(first.index == 0)
-        // One attempt at a time until a answers again.
-        let second = Task { await pool.acquire()?.index }
-        try await Task.sleep(for: .milliseconds(20))
-        #expect(pool.snapshot[0].inFlight == 1)
-        pool.release(first, answered: true, trouble: false, connectFailed: false, retryAfter: nil)
-        #expect(await second.value == 0)
-        #expect(await takeAll(pool, 3) == [3, 0])
+        // Both cool: the waiters wait for a to come back, then it takes all four.
+        #expect(await takeAll(pool, 4) == [4, 0])
+        // One of them fails: a cools again, and the rest hear so.
+        #expect(pool.release(pool.lanes[0], answered: false, trouble: true, connectFailed: true, retryAfter: 3600))
+        #expect(pool.release(pool.lanes[0], answered: false, trouble: true, connectFailed: true, retryAfter: nil))
     }
 
     @Test func progressHasALinePerEndpoint() {
