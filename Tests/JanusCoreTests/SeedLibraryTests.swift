@@ -20,7 +20,7 @@ import Testing
             }
         }
         #expect(BuiltInFiles.paths == onDisk.sorted())
-        #expect(onDisk.count == 6)
+        #expect(onDisk.count == 9)  // 3 seeds files, 6 templates (3 for the collection, 3 for the bench)
     }
 
     @Test func aSeedsFolderOverridesTheBuiltInSeeds() throws {
