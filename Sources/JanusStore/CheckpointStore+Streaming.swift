@@ -5,13 +5,21 @@ extension CheckpointStore {
     /// stages stored for it. Memory stays flat however large the store: one instruction's rows
     /// are read at a time. The store stays locked for the walk.
     public func forEachInstruction(_ body: (StoredInstruction, StoredState) throws -> Void) throws {
+        try forEachInstruction(skipping: []) { instruction, state in
+            try body(instruction, state ?? StoredState(results: [:], failures: [:]))
+        }
+    }
+
+    /// As `forEachInstruction(_:)`, except that the instructions in `skipped` are passed with
+    /// no state (nil), without reading their rows.
+    public func forEachInstruction(skipping skipped: Set<String>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {
         try locked {
             let instructions = try db.prepare("\(Self.instructionColumns) ORDER BY position")
             try instructions.bind([])
             let reader = try StateReader(db: db)
             while let row = try instructions.step() {
                 let instruction = Self.instruction(row)
-                try body(instruction, try reader.state(of: instruction.id))
+                try body(instruction, skipped.contains(instruction.id) ? nil : try reader.state(of: instruction.id))
             }
         }
     }
@@ -19,12 +27,18 @@ extension CheckpointStore {
     /// Up to `limit` instructions after `position`, in order, each with what the stages stored
     /// for it: one page of the generation runner's queue.
     public func instructionPage(after position: Int, limit: Int) throws -> [(StoredInstruction, StoredState)] {
+        try instructionPage(after: position, limit: limit, skipping: []).map { ($0.0, $0.1 ?? StoredState(results: [:], failures: [:])) }
+    }
+
+    /// As `instructionPage(after:limit:)`, except that the instructions in `skipped` come with
+    /// no state (nil), without reading their rows.
+    public func instructionPage(after position: Int, limit: Int, skipping skipped: Set<String>) throws -> [(StoredInstruction, StoredState?)] {
         try locked {
             let page = try db.query("\(Self.instructionColumns) WHERE position > ? ORDER BY position LIMIT ?", [.int(position), .int(limit)])
             let reader = try StateReader(db: db)
             return try page.map { row in
                 let instruction = Self.instruction(row)
-                return (instruction, try reader.state(of: instruction.id))
+                return (instruction, skipped.contains(instruction.id) ? nil : try reader.state(of: instruction.id))
             }
         }
     }
@@ -48,7 +62,10 @@ struct StateReader {
 
     init(db: SQLiteDatabase) throws {
         results = try db.prepare(
-            "SELECT stage, variant, request_key, output, meta, recipe FROM stage_results WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
+            """
+            SELECT stage, variant, request_key, output, meta, recipe, settings_digest, input_digest FROM stage_results
+            WHERE stage IN ('expand','systems','respond') AND instruction_id = ?
+            """)
         failures = try db.prepare(
             "SELECT stage, variant, request_key, kind, reason, raw, attempts FROM failures WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
     }
@@ -58,8 +75,13 @@ struct StateReader {
         try results.bind([.text(id)])
         while let r = try results.step() {
             guard let stage = Stage(rawValue: r.string(0) ?? "") else { continue }
+            var stamp: ResultStamp?
+            if case let .integer(settings) = r.values[6], case let .integer(input) = r.values[7] {
+                stamp = ResultStamp(settings: settings, input: input)
+            }
             state.results[stage, default: [:]][ItemKey(id, r.int(1) ?? 0)] = StageResult(
-                requestKey: r.string(2) ?? "", output: r.string(3) ?? "", meta: r.string(4) ?? "{}", recipe: r.string(5) ?? "")
+                requestKey: r.string(2) ?? "", output: r.string(3) ?? "", meta: r.string(4) ?? "{}", recipe: r.string(5) ?? "",
+                stamp: stamp)
         }
         try failures.bind([.text(id)])
         while let f = try failures.step() {

@@ -178,6 +178,18 @@ public enum Migrations {
         Migration(version: 7, name: "attempt endpoints", sql: """
             ALTER TABLE attempts ADD COLUMN endpoint TEXT;
             """),
+        // Digests of what each result was made from (see ResultStamp), so that status, plan and
+        // the resume scan of build find the current results from an index alone; NULL for
+        // results stored before (the next build stamps those it finds current). The second
+        // index answers the token sums per purpose without reading the stored answers.
+        Migration(version: 8, name: "result stamps", sql: """
+            ALTER TABLE stage_results ADD COLUMN settings_digest INTEGER;
+            ALTER TABLE stage_results ADD COLUMN input_digest INTEGER;
+            ALTER TABLE stage_results ADD COLUMN output_digest INTEGER;
+            CREATE INDEX stage_results_by_item ON stage_results(
+                instruction_id, variant, stage, settings_digest, input_digest, output_digest);
+            CREATE INDEX request_cache_usage ON request_cache(purpose, prompt_tokens, completion_tokens, cost);
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }
