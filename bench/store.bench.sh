@@ -3,7 +3,7 @@
 # done) on a store of 100,000 instructions with every stage done (300k variants, 900k results).
 # The store is made once (ingest of generated instructions, then `build --provider offline`) and
 # cached under /tmp keyed by STORE_FIXTURE_VERSION; each run reads a copy of it. One untimed
-# `build --no-export` comes first: it is what a user's next build does, and it brings a store made
+# `build --no-export` (with the fixture's settings) comes first: it is what a user's next build does, and it brings a store made
 # by an older janus-data up to date.
 # Env: STORE_INSTRUCTIONS (100000), STORE_BENCH_OUT (a directory: keeps status/plan/stats JSON
 #      for comparing two binaries), FIXTURE_BIN (the binary that makes the fixture; default JANUS_BIN).
@@ -31,7 +31,8 @@ if [ ! -f "$CACHE/store.db" ]; then
 fi
 DB="$WORK/store.db"
 cp "$CACHE/store.db" "$DB"
-"$BIN" build --db "$DB" --no-export >/dev/null 2>&1
+BUILD_FLAGS=(--provider offline --seed 1 --concurrency 64 --no-export)
+"$BIN" build --db "$DB" "${BUILD_FLAGS[@]}" >/dev/null 2>&1
 
 measure() { # $1: label, rest: arguments; prints "label wall_s rss_mb"
     local label=$1; shift
@@ -46,7 +47,7 @@ measure plan plan
 measure plan-json plan --json
 measure stats stats
 measure stats-json stats --json
-measure build-all-done build --no-export
+measure build-all-done build "${BUILD_FLAGS[@]}"
 if [ -n "${STORE_BENCH_OUT:-}" ]; then
     mkdir -p "$STORE_BENCH_OUT"
     cp "$WORK"/*.out "$STORE_BENCH_OUT"/
