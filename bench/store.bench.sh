@@ -2,7 +2,7 @@
 # Store-read benchmark: times `status`, `plan`, `stats` and `build --no-export` (everything already
 # done) on a store of 100,000 instructions with every stage done (300k variants, 900k results).
 # The store is made once (ingest of generated instructions, then `build --provider offline`) and
-# cached under /tmp keyed by STORE_FIXTURE_VERSION; each run reads a copy of it. One untimed
+# cached under /tmp keyed by VERSION below; each run reads a copy of it. One untimed
 # `build --no-export` (with the fixture's settings) comes first: it is what a user's next build does, and it brings a store made
 # by an older janus-data up to date.
 # Env: STORE_INSTRUCTIONS (100000), STORE_BENCH_OUT (a directory: keeps status/plan/stats JSON

@@ -5,21 +5,27 @@ extension CheckpointStore {
     /// stages stored for it. Memory stays flat however large the store: one instruction's rows
     /// are read at a time. The store stays locked for the walk.
     public func forEachInstruction(_ body: (StoredInstruction, StoredState) throws -> Void) throws {
-        try forEachInstruction(skipping: []) { instruction, state in
-            try body(instruction, state ?? StoredState(results: [:], failures: [:]))
-        }
-    }
-
-    /// As `forEachInstruction(_:)`, except that the instructions in `skipped` are passed with
-    /// no state (nil), without reading their rows.
-    public func forEachInstruction(skipping skipped: Set<String>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {
         try locked {
             let instructions = try db.prepare("\(Self.instructionColumns) ORDER BY position")
             try instructions.bind([])
             let reader = try StateReader(db: db)
             while let row = try instructions.step() {
                 let instruction = Self.instruction(row)
-                try body(instruction, skipped.contains(instruction.id) ? nil : try reader.state(of: instruction.id))
+                try body(instruction, try reader.state(of: instruction.id))
+            }
+        }
+    }
+
+    /// As `forEachInstruction(_:)`, except that the instructions in `skipped` are passed with
+    /// their id and position only and no state (nil), without reading their rows.
+    public func forEachInstruction(skipping skipped: Set<String>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {
+        try locked {
+            let ids = try db.prepare("SELECT id, position FROM instructions ORDER BY position")
+            try ids.bind([])
+            let reader = try SkippingReader(db: db)
+            while let row = try ids.step() {
+                let (instruction, state) = try reader.read(id: row.string(0) ?? "", position: row.int(1) ?? 0, skipped: skipped)
+                try body(instruction, state)
             }
         }
     }
@@ -34,12 +40,9 @@ extension CheckpointStore {
     /// no state (nil), without reading their rows.
     public func instructionPage(after position: Int, limit: Int, skipping skipped: Set<String>) throws -> [(StoredInstruction, StoredState?)] {
         try locked {
-            let page = try db.query("\(Self.instructionColumns) WHERE position > ? ORDER BY position LIMIT ?", [.int(position), .int(limit)])
-            let reader = try StateReader(db: db)
-            return try page.map { row in
-                let instruction = Self.instruction(row)
-                return (instruction, skipped.contains(instruction.id) ? nil : try reader.state(of: instruction.id))
-            }
+            let page = try db.query("SELECT id, position FROM instructions WHERE position > ? ORDER BY position LIMIT ?", [.int(position), .int(limit)])
+            let reader = try SkippingReader(db: db)
+            return try page.map { row in try reader.read(id: row.string(0) ?? "", position: row.int(1) ?? 0, skipped: skipped) }
         }
     }
 
@@ -91,5 +94,26 @@ struct StateReader {
                 reason: f.string(4) ?? "", raw: f.string(5) ?? "", attempts: f.int(6) ?? 0)
         }
         return state
+    }
+}
+
+/// Reads an instruction and its state unless it is skipped; a skipped one is only its id and
+/// position (a walk over settled instructions reads nothing else).
+struct SkippingReader {
+    let instruction: SQLiteStatement
+    let state: StateReader
+
+    init(db: SQLiteDatabase) throws {
+        instruction = try db.prepare("\(CheckpointStore.instructionColumns) WHERE id = ?")
+        state = try StateReader(db: db)
+    }
+
+    func read(id: String, position: Int, skipped: Set<String>) throws -> (StoredInstruction, StoredState?) {
+        let bare = StoredInstruction(
+            id: id, position: position, text: "", mainSource: "", originalSource: "", sourceName: "", sourceFile: "", sourceLine: 0)
+        if skipped.contains(id) { return (bare, nil) }
+        try instruction.bind([.text(id)])
+        let row = try instruction.step()
+        return (row.map(CheckpointStore.instruction) ?? bare, try state.state(of: id))
     }
 }
