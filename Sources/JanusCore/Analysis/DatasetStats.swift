@@ -47,7 +47,9 @@ public struct DatasetStats: Sendable {
         stats.uniqueSubdimensions = subdimensions.mapValues(\.count)
         stats.uniquePreferences = preferences.count
         stats.rougeByDimension = rougeSums.mapValues { $0.1 > 0 ? $0.0 / Double($0.1) : 0 }
-        let all = rougeSums.values.reduce((0.0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        // Summed in dimension order: a dictionary's order changes from run to run, and with it
+        // the last digit of a floating-point sum.
+        let all = Dimension.allCases.compactMap { rougeSums[$0.rawValue] }.reduce((0.0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         stats.rougeMean = all.1 > 0 ? all.0 / Double(all.1) : 0
         return stats
     }
