@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark script bench/*.bench.sh against a release build and prints their tables.
-# Usage: bench/run.sh [NAME ...]   (NAME: ingest, build, client, export; default: all)
+# Usage: bench/run.sh [NAME ...]   (NAME: ingest, build, client, export, store, ...; default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release -Xswiftc -warnings-as-errors >/dev/null

@@ -38,12 +38,15 @@ extension CheckpointStore {
         try locked {
             try db.transaction {
                 try db.run("""
-                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id)
-                    VALUES (?,?,?,?,?,?,?,?,?)
+                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
+                        settings_digest, input_digest, output_digest)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                     """, [
                     .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
                     .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
-                    .optionalInt(result.runID),
+                    .optionalInt(result.runID), result.stamp.map { .integer($0.settings) } ?? .null,
+                    result.stamp.map { .integer($0.input) } ?? .null,
+                    result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
                 ])
                 try db.run(
                     "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",

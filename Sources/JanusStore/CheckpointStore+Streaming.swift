@@ -16,16 +16,33 @@ extension CheckpointStore {
         }
     }
 
+    /// As `forEachInstruction(_:)`, except that the instructions in `skipped` are passed with
+    /// their id and position only and no state (nil), without reading their rows.
+    public func forEachInstruction(skipping skipped: Set<String>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {
+        try locked {
+            let ids = try db.prepare("SELECT id, position FROM instructions ORDER BY position")
+            try ids.bind([])
+            let reader = try SkippingReader(db: db)
+            while let row = try ids.step() {
+                let (instruction, state) = try reader.read(id: row.string(0) ?? "", position: row.int(1) ?? 0, skipped: skipped)
+                try body(instruction, state)
+            }
+        }
+    }
+
     /// Up to `limit` instructions after `position`, in order, each with what the stages stored
     /// for it: one page of the generation runner's queue.
     public func instructionPage(after position: Int, limit: Int) throws -> [(StoredInstruction, StoredState)] {
+        try instructionPage(after: position, limit: limit, skipping: []).map { ($0.0, $0.1 ?? StoredState(results: [:], failures: [:])) }
+    }
+
+    /// As `instructionPage(after:limit:)`, except that the instructions in `skipped` come with
+    /// no state (nil), without reading their rows.
+    public func instructionPage(after position: Int, limit: Int, skipping skipped: Set<String>) throws -> [(StoredInstruction, StoredState?)] {
         try locked {
-            let page = try db.query("\(Self.instructionColumns) WHERE position > ? ORDER BY position LIMIT ?", [.int(position), .int(limit)])
-            let reader = try StateReader(db: db)
-            return try page.map { row in
-                let instruction = Self.instruction(row)
-                return (instruction, try reader.state(of: instruction.id))
-            }
+            let page = try db.query("SELECT id, position FROM instructions WHERE position > ? ORDER BY position LIMIT ?", [.int(position), .int(limit)])
+            let reader = try SkippingReader(db: db)
+            return try page.map { row in try reader.read(id: row.string(0) ?? "", position: row.int(1) ?? 0, skipped: skipped) }
         }
     }
 
@@ -48,7 +65,10 @@ struct StateReader {
 
     init(db: SQLiteDatabase) throws {
         results = try db.prepare(
-            "SELECT stage, variant, request_key, output, meta, recipe FROM stage_results WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
+            """
+            SELECT stage, variant, request_key, output, meta, recipe, settings_digest, input_digest FROM stage_results
+            WHERE stage IN ('expand','systems','respond') AND instruction_id = ?
+            """)
         failures = try db.prepare(
             "SELECT stage, variant, request_key, kind, reason, raw, attempts FROM failures WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
     }
@@ -58,8 +78,13 @@ struct StateReader {
         try results.bind([.text(id)])
         while let r = try results.step() {
             guard let stage = Stage(rawValue: r.string(0) ?? "") else { continue }
+            var stamp: ResultStamp?
+            if case let .integer(settings) = r.values[6], case let .integer(input) = r.values[7] {
+                stamp = ResultStamp(settings: settings, input: input)
+            }
             state.results[stage, default: [:]][ItemKey(id, r.int(1) ?? 0)] = StageResult(
-                requestKey: r.string(2) ?? "", output: r.string(3) ?? "", meta: r.string(4) ?? "{}", recipe: r.string(5) ?? "")
+                requestKey: r.string(2) ?? "", output: r.string(3) ?? "", meta: r.string(4) ?? "{}", recipe: r.string(5) ?? "",
+                stamp: stamp)
         }
         try failures.bind([.text(id)])
         while let f = try failures.step() {
@@ -69,5 +94,26 @@ struct StateReader {
                 reason: f.string(4) ?? "", raw: f.string(5) ?? "", attempts: f.int(6) ?? 0)
         }
         return state
+    }
+}
+
+/// Reads an instruction and its state unless it is skipped; a skipped one is only its id and
+/// position (a walk over settled instructions reads nothing else).
+struct SkippingReader {
+    let instruction: SQLiteStatement
+    let state: StateReader
+
+    init(db: SQLiteDatabase) throws {
+        instruction = try db.prepare("\(CheckpointStore.instructionColumns) WHERE id = ?")
+        state = try StateReader(db: db)
+    }
+
+    func read(id: String, position: Int, skipped: Set<String>) throws -> (StoredInstruction, StoredState?) {
+        let bare = StoredInstruction(
+            id: id, position: position, text: "", mainSource: "", originalSource: "", sourceName: "", sourceFile: "", sourceLine: 0)
+        if skipped.contains(id) { return (bare, nil) }
+        try instruction.bind([.text(id)])
+        let row = try instruction.step()
+        return (row.map(CheckpointStore.instruction) ?? bare, try state.state(of: id))
     }
 }

@@ -178,6 +178,21 @@ public enum Migrations {
         Migration(version: 7, name: "attempt endpoints", sql: """
             ALTER TABLE attempts ADD COLUMN endpoint TEXT;
             """),
+        // Digests of what each result was made from (see ResultStamp), so that status, plan and
+        // the resume scan of build find the current results from an index alone; NULL for
+        // results stored before (the next build stamps those it finds current). The other
+        // indexes answer the sums status and plan print (tokens per purpose, unpriced answers,
+        // attempts per endpoint) without reading the stored answers.
+        Migration(version: 8, name: "result stamps", sql: """
+            ALTER TABLE stage_results ADD COLUMN settings_digest INTEGER;
+            ALTER TABLE stage_results ADD COLUMN input_digest INTEGER;
+            ALTER TABLE stage_results ADD COLUMN output_digest INTEGER;
+            CREATE INDEX stage_results_by_item ON stage_results(
+                instruction_id, variant, stage, settings_digest, input_digest, output_digest);
+            CREATE INDEX request_cache_usage ON request_cache(purpose, prompt_tokens, completion_tokens, cost);
+            CREATE INDEX request_cache_unpriced ON request_cache(priced, model);
+            CREATE INDEX attempts_by_endpoint ON attempts(endpoint, outcome, started_at, finished_at) WHERE endpoint IS NOT NULL;
+            """),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -11,12 +11,18 @@ public struct StageResult: Sendable, Hashable {
     public var recipe: String
     /// The run that stored it (nil when read back, and for results stored before runs were kept).
     public var runID: Int?
+    /// The recipe's digests (see `ResultStamp`); nil for results stored without them (bench
+    /// stages, and results stored before store version 8), which are read the longer way.
+    public var stamp: ResultStamp?
 
-    public init(requestKey: String, output: String, meta: String, recipe: String = "", runID: Int? = nil) {
+    public init(
+        requestKey: String, output: String, meta: String, recipe: String = "", runID: Int? = nil, stamp: ResultStamp? = nil
+    ) {
         self.requestKey = requestKey
         self.output = output
         self.meta = meta
         self.recipe = recipe
         self.runID = runID
+        self.stamp = stamp
     }
 }

@@ -22,6 +22,11 @@ public enum Hashing {
         return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
 
+    public static func sha256Prefix64(_ bytes: [UInt8]) -> UInt64 {
+        let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
+        return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
     private static func hex(_ digest: SHA256.Digest) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()

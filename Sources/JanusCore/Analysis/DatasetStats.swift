@@ -29,33 +29,27 @@ public struct DatasetStats: Sendable {
         var preferences = Set<String>()
         var rougeSums: [String: (Double, Int)] = [:]
         var leftOut = LeftOut()
-        try workspace.forEachExportItem(leftOut: &leftOut) { item in
+        try workspace.forEachExportItem(leftOut: &leftOut, transform: ItemFigures.init) { figures in
             stats.instructions += 1
-            stats.bySource[item.instruction.mainSource, default: 0] += 1
-            stats.completeVariants += item.variants.count
-            let sets = item.variants.compactMap { $0.preferenceSet.arrayValue }
-            for set in sets {
-                for p in set {
-                    let dimension = p["dimension"]?.stringValue ?? "?"
-                    subdimensions[dimension, default: []].insert(p["subdimension"]?.stringValue ?? "")
-                    preferences.insert(p["description"]?.stringValue ?? "")
-                }
+            stats.bySource[figures.source, default: 0] += 1
+            stats.completeVariants += figures.completeVariants
+            for p in figures.preferences {
+                subdimensions[p.dimension, default: []].insert(p.subdimension)
+                preferences.insert(p.description)
             }
-            for (d, dimension) in Dimension.allCases.enumerated() {
-                let descriptions = sets.compactMap { $0.count > d ? $0[d]["description"]?.stringValue : nil }
-                guard descriptions.count > 1 else { continue }
-                for i in 0..<descriptions.count {
-                    for j in (i + 1)..<descriptions.count {
-                        rougeSums[dimension.rawValue, default: (0, 0)].0 += RougeL.f1(descriptions[i], descriptions[j])
-                        rougeSums[dimension.rawValue, default: (0, 0)].1 += 1
-                    }
+            for (dimension, scores) in figures.rouge {
+                for score in scores {
+                    rougeSums[dimension, default: (0, 0)].0 += score
+                    rougeSums[dimension, default: (0, 0)].1 += 1
                 }
             }
         }
         stats.uniqueSubdimensions = subdimensions.mapValues(\.count)
         stats.uniquePreferences = preferences.count
         stats.rougeByDimension = rougeSums.mapValues { $0.1 > 0 ? $0.0 / Double($0.1) : 0 }
-        let all = rougeSums.values.reduce((0.0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        // Summed in dimension order: a dictionary's order changes from run to run, and with it
+        // the last digit of a floating-point sum.
+        let all = Dimension.allCases.compactMap { rougeSums[$0.rawValue] }.reduce((0.0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         stats.rougeMean = all.1 > 0 ? all.0 / Double(all.1) : 0
         return stats
     }
@@ -86,5 +80,47 @@ public struct DatasetStats: Sendable {
             ["paper (B.1, Figure 4)", String(format: "%.2f", Self.paperRougeMean), String(format: "%.2f", Self.paperRougeMax)],
         ])
         return text
+    }
+}
+
+/// What one instruction adds to the statistics, worked out on a worker thread: its
+/// preferences, and the ROUGE-L of every pair of its variants' descriptions per dimension
+/// (in pair order, so the sums come out the same in any run).
+struct ItemFigures: Sendable {
+    var source: String
+    var completeVariants: Int
+    var preferences: [(dimension: String, subdimension: String, description: String)] = []
+    var rouge: [(dimension: String, scores: [Double])] = []
+
+    init(_ item: ExportItem) {
+        source = item.instruction.mainSource
+        completeVariants = item.variants.count
+        let sets = item.variants.compactMap { $0.preferenceSet.arrayValue }
+        for set in sets {
+            for p in set {
+                preferences.append((
+                    p["dimension"]?.stringValue ?? "?", p["subdimension"]?.stringValue ?? "", p["description"]?.stringValue ?? ""))
+            }
+        }
+        // Tokens as small numbers, shared within the instruction: the LCS compares integers.
+        var ids: [Substring: Int] = [:]
+        func tokens(_ text: String) -> [Int] {
+            RougeL.tokens(text).map { token in
+                if let id = ids[token] { return id }
+                ids[token] = ids.count
+                return ids.count - 1
+            }
+        }
+        for (d, dimension) in Dimension.allCases.enumerated() {
+            let descriptions = sets.compactMap { $0.count > d ? $0[d]["description"]?.stringValue : nil }.map(tokens)
+            guard descriptions.count > 1 else { continue }
+            var scores: [Double] = []
+            for i in 0..<descriptions.count {
+                for j in (i + 1)..<descriptions.count {
+                    scores.append(RougeL.f1(descriptions[i], descriptions[j]))
+                }
+            }
+            rouge.append((dimension.rawValue, scores))
+        }
     }
 }

@@ -16,7 +16,7 @@ public enum RougeL {
     }
 
     /// `a` is the target (reference), `b` the prediction; F1 is the same either way round.
-    public static func f1(_ a: [Substring], _ b: [Substring]) -> Double {
+    public static func f1<Token: Equatable>(_ a: [Token], _ b: [Token]) -> Double {
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         var previous = [Int](repeating: 0, count: b.count + 1)
         var current = previous

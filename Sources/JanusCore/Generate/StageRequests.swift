@@ -37,6 +37,8 @@ public struct StageRequests: Sendable {
     public let seed: Int
     /// Per stage, the part of every recipe that does not depend on the item.
     private let recipeBase: [Stage: [UInt8]]
+    /// Per stage, the digest of `recipeBase` that result stamps hold (see `ResultStamp`).
+    public let settingsDigests: [Stage: Int64]
 
     public init(seeds: SeedLibrary, templates: PromptTemplates, generation: GenerationSettings, model: String, providerKind: Provider, seed: Int) {
         self.seeds = seeds
@@ -59,6 +61,7 @@ public struct StageRequests: Sendable {
             base[stage] = Array(parts.joined(separator: "\u{1F}").utf8)
         }
         recipeBase = base
+        settingsDigests = base.mapValues { ResultStamp.digest($0) }
     }
 
     /// A hash of everything `stage`'s request for an item is built from: the provider, model,
@@ -75,6 +78,12 @@ public struct StageRequests: Sendable {
         bytes.append(0x1F)
         bytes.append(contentsOf: input.utf8)
         return Hashing.sha256Hex(bytes)
+    }
+
+    /// The stamp of a result of `stage` made from `input` with these settings: the digests of
+    /// the two parts of its recipe that the item's id and variant do not already fix.
+    public func stamp(_ stage: Stage, input: String) -> ResultStamp {
+        ResultStamp(settings: settingsDigests[stage] ?? 0, input: ResultStamp.digest(input))
     }
 
     func sampling(_ stage: Stage) -> SamplingParameters {

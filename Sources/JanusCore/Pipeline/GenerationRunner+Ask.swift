@@ -20,7 +20,7 @@ extension GenerationRunner {
     /// appended, up to the configured attempts, then quarantined with the raw answer.
     /// Returns nil when the item failed, was quarantined, or the stage may not send requests.
     func ask<T: Sendable>(
-        _ stage: Stage, _ item: ItemKey, _ prepared: PreparedRequest, recipe: String, state: StoredState,
+        _ stage: Stage, _ item: ItemKey, _ prepared: PreparedRequest, recipe: String, stamp: ResultStamp? = nil, state: StoredState,
         accept: (String) throws(InvalidOutput) -> (value: T, output: String)
     ) async throws -> T? {
         guard stages.contains(stage) else { return nil }
@@ -106,7 +106,7 @@ extension GenerationRunner {
                 stage: stage, item: item,
                 result: StageResult(
                     requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
-                    runID: runID))
+                    runID: runID, stamp: stamp))
             stats.update(stage) { $0.accepted += 1 }
             return accepted.value
         }

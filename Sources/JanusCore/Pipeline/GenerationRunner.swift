@@ -52,16 +52,25 @@ public struct GenerationRunner: Sendable {
         for stage in Stage.allCases {
             stats.update(stage) { $0.total = count * settings.variants }
         }
-        var queue: [(StoredInstruction, StoredState)] = []
+        // Instructions whose results the stamps show current at every stage are counted as
+        // stored without reading their rows or building any request.
+        let settled = try store.settledInstructions(variants: settings.variants, settings: requests.settingsDigests)
+        var queue: [(StoredInstruction, StoredState?)] = []
         var cursor = -1
         var exhausted = false
         func next() throws -> (StoredInstruction, StoredState)? {
-            if queue.isEmpty && !exhausted {
-                queue = try store.instructionPage(after: cursor, limit: max(64, width * 2))
-                queue.reverse()
-                if let last = queue.first { cursor = last.0.position } else { exhausted = true }
+            while true {
+                if queue.isEmpty && !exhausted {
+                    queue = try store.instructionPage(after: cursor, limit: max(64, width * 2), skipping: settled)
+                    queue.reverse()
+                    if let last = queue.first { cursor = last.0.position } else { exhausted = true }
+                }
+                guard let (instruction, state) = queue.popLast() else { return nil }
+                if let state { return (instruction, state) }
+                for stage in Stage.allCases {
+                    stats.update(stage) { $0.stored += settings.variants }
+                }
             }
-            return queue.popLast()
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
@@ -94,6 +103,7 @@ public struct GenerationRunner: Sendable {
     func expand(_ instruction: StoredInstruction, _ item: ItemKey, others: [PreferenceSet], state: StoredState) async throws -> PreferenceSet? {
         let recipe = requests.recipe(.expand, instruction, variant: item.variant, input: "")
         if let stored = state.output(.expand, item, recipe: recipe), let set = try? PreferenceSetParser.parse(stored) {
+            try stampIfMissing(.expand, item, input: "", state: state)
             stats.update(.expand) { $0.stored += 1 }
             return set
         }
@@ -102,7 +112,7 @@ public struct GenerationRunner: Sendable {
             stats.update(.expand) { $0.stored += 1 }
             return set
         }
-        let result = try await ask(.expand, item, prepared, recipe: recipe, state: state) { answer throws(InvalidOutput) in
+        let result = try await ask(.expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state) { answer throws(InvalidOutput) in
             let set = try OutputValidator.preferenceSet(answer, others: others)
             return (set, set.json.serialized())
         }
@@ -110,9 +120,11 @@ public struct GenerationRunner: Sendable {
     }
 
     func systemsThenRespond(_ instruction: StoredInstruction, _ item: ItemKey, set: PreferenceSet, state: StoredState) async throws {
-        let systemsRecipe = requests.recipe(.systems, instruction, variant: item.variant, input: set.json.serialized())
+        let setText = set.json.serialized()
+        let systemsRecipe = requests.recipe(.systems, instruction, variant: item.variant, input: setText)
         let system: String
         if let stored = state.output(.systems, item, recipe: systemsRecipe) {
+            try stampIfMissing(.systems, item, input: setText, state: state)
             stats.update(.systems) { $0.stored += 1 }
             system = stored
         } else {
@@ -121,7 +133,8 @@ public struct GenerationRunner: Sendable {
                 stats.update(.systems) { $0.stored += 1 }
                 system = stored
             } else {
-                guard let made = try await ask(.systems, item, prepared, recipe: systemsRecipe, state: state, accept: { answer throws(InvalidOutput) in
+                guard let made = try await ask(
+                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, accept: { answer throws(InvalidOutput) in
                     let text = try validator.systemMessage(answer)
                     return (text, text)
                 }) else { return }
@@ -130,6 +143,7 @@ public struct GenerationRunner: Sendable {
         }
         let respondRecipe = requests.recipe(.respond, instruction, variant: item.variant, input: system)
         if state.output(.respond, item, recipe: respondRecipe) != nil {
+            try stampIfMissing(.respond, item, input: system, state: state)
             stats.update(.respond) { $0.stored += 1 }
             return
         }
@@ -138,9 +152,16 @@ public struct GenerationRunner: Sendable {
             stats.update(.respond) { $0.stored += 1 }
             return
         }
-        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, state: state) { answer throws(InvalidOutput) in
+        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state) { answer throws(InvalidOutput) in
             let text = try validator.response(answer)
             return (text, text)
         }
+    }
+
+    /// Stamps a result found current by its recipe that has no stamp yet (stored before store
+    /// version 8), so that later reads find it without this walk.
+    func stampIfMissing(_ stage: Stage, _ item: ItemKey, input: String, state: StoredState) throws {
+        guard let result = state.results[stage]?[item], result.stamp == nil else { return }
+        try store.stampResult(stage: stage, item: item, stamp: requests.stamp(stage, input: input), output: result.output)
     }
 }

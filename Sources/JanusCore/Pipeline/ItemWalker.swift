@@ -70,9 +70,21 @@ public struct ItemWalker: Sendable {
     }
 
     /// One instruction with its completed variants; what is incomplete is added to `leftOut`.
-    public func exportItem(_ instruction: StoredInstruction, state: StoredState, leftOut: inout LeftOut) throws -> ExportItem {
+    /// `settled`: the result stamps show every variant current at every stage (see
+    /// `CheckpointStore.settledInstructions`), so the stored outputs are taken as they are
+    /// without rebuilding the recipes; a variant whose preference set does not parse is walked.
+    public func exportItem(
+        _ instruction: StoredInstruction, state: StoredState, settled: Bool = false, leftOut: inout LeftOut
+    ) throws -> ExportItem {
         var done: [ExportItem.Variant] = []
         for variant in 0..<variants {
+            let item = ItemKey(instruction.id, variant)
+            if settled, let expand = state.results[.expand]?[item], let set = try? PreferenceSetParser.parse(expand.output),
+                let system = state.results[.systems]?[item], let response = state.results[.respond]?[item]
+            {
+                done.append(ExportItem.Variant(index: variant, preferenceSet: set.json, system: system.output, response: response.output))
+                continue
+            }
             let (states, parsed) = try walkWithSet(instruction, variant: variant, state: state)
             if let set = parsed, case let .done(system) = states[1].1, case let .done(response) = states[2].1 {
                 done.append(ExportItem.Variant(index: variant, preferenceSet: set.json, system: system, response: response))

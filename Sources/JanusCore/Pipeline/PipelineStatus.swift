@@ -50,13 +50,22 @@ public struct PipelineStatus: Sendable {
     public var variants = 0
     public var stages: [Stage: Counts] = [:]
 
-    /// Walks every item through the stages.
+    /// Walks every item through the stages. Instructions whose every variant the result stamps
+    /// show current at all stages are counted done from the index; only the rest are walked.
     public static func compute(store: CheckpointStore, requests: StageRequests, variants: Int) throws -> PipelineStatus {
         let walker = ItemWalker(requests: requests, variants: variants)
         var status = PipelineStatus(instructions: 0, variants: variants)
         for stage in Stage.allCases { status.stages[stage] = Counts() }
-        try store.forEachInstruction { instruction, state in
+        let settled = try store.settledInstructions(variants: variants, settings: requests.settingsDigests)
+        try store.forEachInstruction(skipping: settled) { instruction, state in
             status.instructions += 1
+            guard let state else {
+                for stage in Stage.allCases {
+                    status.stages[stage]?.total += variants
+                    status.stages[stage]?.done += variants
+                }
+                return
+            }
             for variant in 0..<variants {
                 for (stage, itemState) in try walker.walk(instruction, variant: variant, state: state) {
                     status.stages[stage]?.total += 1

@@ -182,6 +182,7 @@ public final class Workspace: @unchecked Sendable {
         leftOut: inout LeftOut, transform: @escaping @Sendable (ExportItem) -> T, _ visit: (T) throws -> Void
     ) throws {
         let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants)
+        let settled = try store.settledInstructions(variants: config.generation.variants, settings: stageRequests.settingsDigests)
         var batch: [(StoredInstruction, StoredState)] = []
         var inFlight: PendingMap<(T, LeftOut)>?
         // Batch N is computed on the worker threads while this thread reads batch N+1 from the
@@ -197,7 +198,7 @@ public final class Workspace: @unchecked Sendable {
         func submit() throws {
             let next = ParallelMap.start(batch) { entry -> (T, LeftOut) in
                 var left = LeftOut()
-                let item = try walker.exportItem(entry.0, state: entry.1, leftOut: &left)
+                let item = try walker.exportItem(entry.0, state: entry.1, settled: settled.contains(entry.0.id), leftOut: &left)
                 return (transform(item), left)
             }
             batch.removeAll(keepingCapacity: true)
