@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 extension CheckpointStore {
     /// Records the start of a command run (with its effective settings, JSON, for the runs
@@ -10,6 +11,12 @@ extension CheckpointStore {
                 [.text(command), .text(Timestamp.now()), .int(seed), .text(provider), .text(model), .optionalText(settings)])
             return try db.query("SELECT last_insert_rowid()").first?.int(0) ?? 0
         }
+    }
+
+    /// Marks run `id` failed with `error` as its summary. Not throwing: the caller is already
+    /// reporting the error, and a store that cannot record it must not hide it.
+    public func finishRun(id: Int, failedWith error: any Error) {
+        try? finishRun(id: id, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
     }
 
     /// Records how a run ended and its summary (JSON).

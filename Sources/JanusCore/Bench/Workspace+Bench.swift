@@ -52,7 +52,7 @@ extension Workspace {
             try store.finishRun(id: runID, status: "done", summary: intake.json.serialized())
             return intake
         } catch {
-            try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
+            store.finishRun(id: runID, failedWith: error)
             throw error
         }
     }
@@ -79,7 +79,7 @@ extension Workspace {
             let status = stats.interrupted ? "interrupted" : stats.stopReason == nil ? "done" : "stopped"
             try store.finishRun(id: runID, status: status, summary: RunSummary(stats: stats, stages: Stage.bench).json.serialized())
         } catch {
-            try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
+            store.finishRun(id: runID, failedWith: error)
             throw error
         }
     }

@@ -85,7 +85,7 @@ public final class Workspace: @unchecked Sendable {
             try store.finishRun(id: runID, status: "done", summary: summary.json.serialized())
             return summary
         } catch {
-            try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
+            store.finishRun(id: runID, failedWith: error)
             throw error
         }
     }
@@ -113,7 +113,7 @@ public final class Workspace: @unchecked Sendable {
             let status = stats.interrupted ? "interrupted" : stats.stopReason == nil ? "done" : "stopped"
             try store.finishRun(id: runID, status: status, summary: RunSummary(stats: stats).json.serialized())
         } catch {
-            try? store.finishRun(id: runID, status: "error", summary: JSONValue.object([("error", .string("\(error)"))]).serialized())
+            store.finishRun(id: runID, failedWith: error)
             throw error
         }
     }
