@@ -34,7 +34,12 @@ import Testing
         }
         let ok = timeline.reduce(0) { $0 + $1.ok }
         let throttled = timeline.reduce(0) { $0 + $1.throttled }
-        #expect(Double(throttled) / Double(ok + throttled) < 0.35, "429 share: \(throttled) of \(ok + throttled); \(timeline)")
+        // Over the whole run, finding the limit included: a client that ignored the 429s would
+        // see nearly all of them refused (64 in flight at 0.05 s is about 1,280 a second against
+        // 50). The finding takes longer on a slow machine (under ThreadSanitizer in a busy suite
+        // the share reached 0.37 once), so the bound here is loose; the settled share below is
+        // the tight check.
+        #expect(Double(throttled) / Double(ok + throttled) < 0.5, "429 share: \(throttled) of \(ok + throttled); \(timeline)")
         // Settled: the last eight whole seconds before the tail (finding the limit takes a
         // second or two on a quiet machine, longer on one busy with the rest of the suite).
         #expect(timeline.count >= 10, "\(timeline)")
