@@ -139,4 +139,20 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("give --temperature 0.7 to export them"), "\(refused.stderr)")
     }
+
+    /// A mistyped --db on a command that only reads is an error naming the path; no empty store
+    /// is left behind, and the store that exists is untouched.
+    @Test func readersRefuseAMissingStore() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let commands: [[String]] = [
+            ["status"], ["plan"], ["stats"], ["export", "--format", "sft"], ["failures"], ["report"],
+            ["bench", "export"], ["bench", "report"], ["bench", "stats"], ["bench", "failures"],
+        ]
+        for command in commands {
+            let result = try runJanus(command + ["--db", "typo.db"], in: dir)
+            #expect(result.status != 0, "\(command): \(result.stdout)")
+            #expect(result.stderr.contains("cannot open the store typo.db: no such file"), "\(command): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo.db").path), "\(command) created the store")
+        }
+    }
 }

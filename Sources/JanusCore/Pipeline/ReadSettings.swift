@@ -54,6 +54,7 @@ extension Workspace {
     /// Opens the store for a command that only reads. Settings that `config.given` does not
     /// name (no flag, not in janus.yaml) are taken from the store's most recent generation run.
     public static func reading(_ config: JanusConfig) throws -> (Workspace, ReadSettings) {
+        try requireStore(at: config.db)
         let store = try CheckpointStore(path: config.db)
         let run = try store.latestGenerationRun()
         let stored = run.flatMap { RunSettings(recorded: $0) }
@@ -66,6 +67,20 @@ extension Workspace {
             run: run, stored: stored, inUse: inUse, differences: stored.map { inUse.differences(from: $0) } ?? [],
             storedConfig: stored?.applied(to: asBuilt) ?? effective)
         return (workspace, read)
+    }
+
+    /// Opens the store of a bench command that only reads, with the settings given.
+    public static func existing(_ config: JanusConfig) throws -> Workspace {
+        try requireStore(at: config.db)
+        return try Workspace(config: config)
+    }
+
+    /// A command that only reads refuses a path with no store rather than creating an empty one
+    /// there (a mistyped `--db` would otherwise report an empty collection and leave a file).
+    static func requireStore(at path: String) throws {
+        guard path != ":memory:", !FileManager.default.fileExists(atPath: path) else { return }
+        throw StoreError.cannotOpen(
+            path: path, reason: "no such file (commands that only read do not create a store; give --db the store that `janus-data ingest` or `build` wrote)")
     }
 
     /// This store read with the stored run's settings throughout (this workspace when those

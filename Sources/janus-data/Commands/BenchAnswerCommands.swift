@@ -84,7 +84,7 @@ struct BenchReportCommand: JanusCommand {
     @Flag(help: "Print as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        let workspace = try Workspace(config: try global.resolve())
+        let workspace = try Workspace.existing(try global.resolve())
         let items = try reviewedItems(workspace)
         let sets = answerSets.isEmpty ? try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer) : answerSets
         var scores: [BenchScores] = []
@@ -123,7 +123,7 @@ struct BenchStatsCommand: JanusCommand {
     @Flag(help: "Print as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
-        let workspace = try Workspace(config: try global.resolve())
+        let workspace = try Workspace.existing(try global.resolve())
         let bench = try workspace.benchState().items.map(\.system)
         let stats = BenchStats.compute(bench: bench, collection: try workspace.store.collectionSystemMessages(), seed: workspace.config.seed)
         if json { Console.out(stats.json.serialized()) } else { Console.out(stats.table) }

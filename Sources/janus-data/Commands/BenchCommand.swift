@@ -91,7 +91,7 @@ struct BenchExportCommand: JanusCommand {
 
     func execute() async throws -> Int32 {
         let config = try global.resolve()
-        let workspace = try Workspace(config: config)
+        let workspace = try Workspace.existing(config)
         let result = try workspace.exportBench(out: out ?? config.export.out, review: review)
         var line = "bench: \(result.records) items -> \(result.directory)"
         if result.dropped > 0 { line += " (\(result.dropped) dropped in review)" }
@@ -149,7 +149,7 @@ struct BenchFailuresCommand: JanusCommand {
             }
             chosen = s
         }
-        let workspace = try Workspace(config: try global.resolve())
+        let workspace = try Workspace.existing(try global.resolve())
         let failures = try BenchFailures.compute(workspace.store, stage: chosen)
         if json { Console.out(failures.json.serialized()) } else { Console.out(failures.text(limit: limit)) }
         return 0
