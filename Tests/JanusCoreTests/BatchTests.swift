@@ -248,8 +248,11 @@ import Testing
 
         let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
         let before = (try store.usageTotals()["expand"]?.requests, try store.attemptCounts(), try store.stageResults(stage: .expand))
-        let second = try janus(["batch", "import", "--db", "j.db", "--json", "results.jsonl"], dir, expect: 3)
+        // The same file compressed, as providers hand them out: read as it is inflated, all already in.
+        try Data(GzipCompressor.compress(Array(output.utf8))).write(to: dir.appendingPathComponent("results.jsonl.gz"))
+        let second = try janus(["batch", "import", "--db", "j.db", "--json", "results.jsonl.gz"], dir, expect: 3)
         #expect(try JSONParser.parse(second.stdout)["total"]?["already_imported"]?.intValue == lines)
+        #expect(try JSONParser.parse(second.stdout)["total"]?["unreadable"]?.intValue == 1)
         #expect(try JSONParser.parse(second.stdout)["total"]?["answers"]?.intValue == 0)
         let after = (try store.usageTotals()["expand"]?.requests, try store.attemptCounts(), try store.stageResults(stage: .expand))
         #expect(before.0 == after.0 && before.1 == after.1 && before.2 == after.2)

@@ -84,11 +84,7 @@ extension Workspace {
     public func importBatchFiles(_ paths: [String]) async throws -> BatchImportSummary {
         var summary = BatchImportSummary()
         for path in paths {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw BatchError("cannot read \(path): \(error.localizedDescription)")
-            }
-            summary.files.append(try importBatchLines(Array(data), path: path, problems: &summary.problems))
+            summary.files.append(try importBatchLines(path: path, problems: &summary.problems))
         }
         // What is left to send once every stored answer is taken: what the next prepare writes.
         let pending = Locked<[Stage: Int]>([:])
@@ -103,30 +99,34 @@ extension Workspace {
         return summary
     }
 
-    /// One file's lines into the request cache and the attempt log.
-    func importBatchLines(_ bytes: [UInt8], path: String, problems: inout [String]) throws -> BatchImportSummary.FileCounts {
+    /// One file's lines into the request cache and the attempt log, streamed (an output file of
+    /// a million answers is never held whole; a `.gz` one is inflated as it is read).
+    func importBatchLines(path: String, problems: inout [String]) throws -> BatchImportSummary.FileCounts {
+        let reader: LineReader
+        do { reader = try LineReader(path: path) } catch { throw BatchError(error.localizedDescription) }
         var counts = BatchImportSummary.FileCounts(path: path)
         func problem(_ line: Int, _ text: String) {
             if problems.count < 20 { problems.append("\(path):\(line): \(text)") }
         }
-        var start = 0
-        var number = 0
         // A thousand lines a transaction: a kill loses at most those, and a new import redoes them.
-        while start < bytes.count {
+        var chunk: [(line: [UInt8], number: Int)] = []
+        func flush() throws {
+            guard !chunk.isEmpty else { return }
             try store.joinedWrites {
-                var inChunk = 0
-                while start < bytes.count, inChunk < 1000 {
-                    let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-                    number += 1
-                    var slice = bytes[start..<end]
-                    start = end + 1
-                    if slice.last == 0x0D { slice = slice.dropLast() }
-                    if slice.allSatisfy({ isASCIISpace($0) }) { continue }
-                    inChunk += 1
-                    try importLine(slice, number: number, counts: &counts, problem: problem)
-                }
+                for entry in chunk { try importLine(entry.line[...], number: entry.number, counts: &counts, problem: problem) }
             }
+            chunk.removeAll(keepingCapacity: true)
         }
+        do {
+            try reader.forEachLine { line, number in
+                guard !line.allSatisfy({ isASCIISpace($0) }) else { return }
+                chunk.append((Array(line), number))
+                if chunk.count == 1000 { try flush() }
+            }
+        } catch let error as IngestError {
+            throw BatchError(error.localizedDescription)
+        }
+        try flush()
         return counts
     }
 
