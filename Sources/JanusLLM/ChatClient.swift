@@ -7,6 +7,15 @@ public protocol ChatClient: Sendable {
     var providerKind: Provider { get }
     /// Sends one request (with whatever retries the client does) and returns the answer.
     func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse
+    /// As `complete(_:)`, told the request's key (`request.key(provider: providerKind)`), which
+    /// the caller has at hand, so that a client that needs it does not hash the request again.
+    func complete(_ request: ChatRequest, key: String) async throws(ChatError) -> ChatResponse
+}
+
+extension ChatClient {
+    public func complete(_ request: ChatRequest, key: String) async throws(ChatError) -> ChatResponse {
+        try await complete(request)
+    }
 }
 
 /// A final failure of one request, after the client's retries.
