@@ -78,18 +78,18 @@ public final class OpenAIClient: ChatClient {
     /// Fails at once on `.budget` (max_cost reached before it was sent), on 400/401/403/404/422,
     /// and with the last attempt's error once `maxAttempts` are used up.
     public func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
-        try await send(request, key: nil)
+        try await send(request, key: nil, body: nil)
     }
 
-    public func complete(_ request: ChatRequest, key: String) async throws(ChatError) -> ChatResponse {
-        try await send(request, key: key)
+    public func complete(_ request: ChatRequest, key: String, body: [UInt8]?) async throws(ChatError) -> ChatResponse {
+        try await send(request, key: key, body: body)
     }
 
-    /// `complete`, with the request's key when the caller knows it.
-    private func send(_ request: ChatRequest, key: String?) async throws(ChatError) -> ChatResponse {
+    /// `complete`, with the request's key and body when the caller has them.
+    private func send(_ request: ChatRequest, key: String?, body: [UInt8]?) async throws(ChatError) -> ChatResponse {
         try checkBudget()
         // The body is written once: it is what is sent and what the key hashes.
-        let body = request.wireBytes()
+        let body = body ?? request.wireBytes()
         let key = key ?? ChatRequest.key(provider: providerKind, wireBytes: body, salt: request.keySalt)
         // As `TokenUsage.estimateTokens` of the contents joined by newlines, without joining them.
         let promptBytes = request.messages.reduce(max(0, request.messages.count - 1)) { $0 + $1.content.utf8.count }

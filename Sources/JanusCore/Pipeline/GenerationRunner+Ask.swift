@@ -68,10 +68,12 @@ extension GenerationRunner {
                 stats.countInFlight(+1)
                 defer { stats.countInFlight(-1) }
                 do {
-                    // The key is the client's own only where the provider kinds agree.
+                    // The first ask sends the prepared body; its key is the client's own only
+                    // where the provider kinds agree.
+                    let first = attempt == 1 && attemptsBefore == 0
                     response =
-                        client.providerKind == requests.providerKind || key != prepared.key
-                        ? try await client.complete(request, key: key) : try await client.complete(request)
+                        client.providerKind == requests.providerKind || !first
+                        ? try await client.complete(request, key: key, body: first ? prepared.body : nil) : try await client.complete(request)
                 } catch {
                     if error.kind == .budget {
                         stats.stop(error.message)
