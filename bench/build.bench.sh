@@ -52,7 +52,7 @@ if [ "$ONLY" != offline ]; then
     read -r wall user sys rss <"$WORK/server-run.time"
     awk -v n="$requests" -v c="$CONC" -v l="$LATENCY" -v w="$wall" -v u="$user" -v y="$sys" -v m="$rss" \
         -v s="$(( after - before ))" -v hz="$hz" \
-        'BEGIN { printf "%-8s %9d %6d %8s %8.2f %10.2f %10.2f %8.0f  %s\n", "server", n, c, l, w, u + y, s / hz, m / 1024, "wall<=11 janus_cpu<=4" }'
+        'BEGIN { printf "%-8s %9d %6d %8s %8.2f %10.2f %10.2f %8.0f  %s (user %.2f, sys %.2f)\n", "server", n, c, l, w, u + y, s / hz, m / 1024, "wall<=11 janus_cpu<=4", u, y }'
 fi
 
 if [ "$ONLY" != server ] && [ "$OFFLINE_N" -gt 0 ]; then

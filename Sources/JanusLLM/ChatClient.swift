@@ -7,6 +7,16 @@ public protocol ChatClient: Sendable {
     var providerKind: Provider { get }
     /// Sends one request (with whatever retries the client does) and returns the answer.
     func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse
+    /// As `complete(_:)`, told the request's key (`request.key(provider: providerKind)`) and,
+    /// when it has them, its `wireBytes()`, which the caller has at hand: a client that needs
+    /// them does not write and hash the request again.
+    func complete(_ request: ChatRequest, key: String, body: [UInt8]?) async throws(ChatError) -> ChatResponse
+}
+
+extension ChatClient {
+    public func complete(_ request: ChatRequest, key: String, body: [UInt8]?) async throws(ChatError) -> ChatResponse {
+        try await complete(request)
+    }
 }
 
 /// A final failure of one request, after the client's retries.

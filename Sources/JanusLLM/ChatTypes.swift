@@ -65,35 +65,112 @@ public struct ChatRequest: Sendable, Hashable {
         self.keySalt = keySalt
     }
 
-    /// The request body for POST /v1/chat/completions, keys in a fixed order.
-    public func wireBody() -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("model", .string(model)),
-            ("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
-        ]
+    /// The request body for POST /v1/chat/completions, keys in a fixed order; without
+    /// `messages` when that is false (what the request cache keeps of a request).
+    public func wireBody(messages withMessages: Bool = true) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("model", .string(model))]
+        if withMessages {
+            pairs.append(("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })))
+        }
         if let t = sampling.temperature { pairs.append(("temperature", .number(t))) }
         if let p = sampling.topP { pairs.append(("top_p", .number(p))) }
         if let m = sampling.maxTokens { pairs.append(("max_tokens", .integer(m))) }
         if let s = sampling.seed { pairs.append(("seed", .integer(s))) }
         if let stop = sampling.stop, !stop.isEmpty { pairs.append(("stop", .array(stop.map { .string($0) }))) }
         if sampling.jsonObject { pairs.append(("response_format", .object([("type", "json_object")]))) }
-        for key in extra.keys.sorted() where !pairs.contains(where: { $0.0 == key }) {
+        for key in extra.keys.sorted() where key != "messages" && !pairs.contains(where: { $0.0 == key }) {
             pairs.append((key, extra[key] ?? .null))
         }
         return .object(pairs)
+    }
+
+    /// The bytes of `wireBody()`, written straight from the request without building the
+    /// JSON value first (the body of every request is written twice: for its key and to send).
+    public func wireBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(messages.reduce(256) { $0 + $1.content.utf8.count + 40 })
+        writeWireBody(to: &out)
+        return out
+    }
+
+    /// Appends the bytes of `wireBody()` to `out`.
+    public func writeWireBody(to out: inout [UInt8]) {
+        /// A member after the first: its name (plain ASCII, no escaping needed) and colon.
+        func name(_ key: String) {
+            out.append(contentsOf: ",\"".utf8)
+            out.append(contentsOf: key.utf8)
+            out.append(contentsOf: "\":".utf8)
+        }
+        var names: Set<String> = ["model", "messages"]
+        out.append(contentsOf: "{\"model\":".utf8)
+        JSONValue.writeString(model, to: &out)
+        name("messages")
+        out.append(UInt8(ascii: "["))
+        for (index, message) in messages.enumerated() {
+            out.append(contentsOf: index == 0 ? "{\"role\":".utf8 : ",{\"role\":".utf8)
+            JSONValue.writeString(message.role, to: &out)
+            out.append(contentsOf: ",\"content\":".utf8)
+            JSONValue.writeString(message.content, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        if let t = sampling.temperature {
+            name("temperature")
+            out.append(contentsOf: JSONValue.format(t).utf8)
+            names.insert("temperature")
+        }
+        if let p = sampling.topP {
+            name("top_p")
+            out.append(contentsOf: JSONValue.format(p).utf8)
+            names.insert("top_p")
+        }
+        if let m = sampling.maxTokens {
+            name("max_tokens")
+            out.append(contentsOf: String(m).utf8)
+            names.insert("max_tokens")
+        }
+        if let s = sampling.seed {
+            name("seed")
+            out.append(contentsOf: String(s).utf8)
+            names.insert("seed")
+        }
+        if let stop = sampling.stop, !stop.isEmpty {
+            name("stop")
+            JSONValue.array(stop.map { .string($0) }).write(to: &out)
+            names.insert("stop")
+        }
+        if sampling.jsonObject {
+            name("response_format")
+            out.append(contentsOf: "{\"type\":\"json_object\"}".utf8)
+            names.insert("response_format")
+        }
+        if !extra.isEmpty {
+            for key in extra.keys.sorted() where !names.contains(key) {
+                out.append(UInt8(ascii: ","))
+                JSONValue.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                (extra[key] ?? .null).write(to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// The cache key: a hash of the provider kind, the canonical wire body and the salt.
     /// The API key and the host are not part of it: the same request to a moved server is the
     /// same request.
     public func key(provider: Provider) -> String {
+        ChatRequest.key(provider: provider, wireBytes: wireBytes(), salt: keySalt)
+    }
+
+    /// `key(provider:)` of the request whose `wireBytes()` are `wireBytes` and whose salt is `salt`.
+    public static func key(provider: Provider, wireBytes: [UInt8], salt: String) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(8192)
+        bytes.reserveCapacity(wireBytes.count + salt.utf8.count + 16)
         bytes.append(contentsOf: provider.rawValue.utf8)
         bytes.append(0x0A)
-        wireBody().write(to: &bytes)
+        bytes.append(contentsOf: wireBytes)
         bytes.append(0x0A)
-        bytes.append(contentsOf: keySalt.utf8)
+        bytes.append(contentsOf: salt.utf8)
         return Hashing.sha256Hex(bytes)
     }
 }

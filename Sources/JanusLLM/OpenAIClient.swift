@@ -78,14 +78,24 @@ public final class OpenAIClient: ChatClient {
     /// Fails at once on `.budget` (max_cost reached before it was sent), on 400/401/403/404/422,
     /// and with the last attempt's error once `maxAttempts` are used up.
     public func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
+        try await send(request, key: nil, body: nil)
+    }
+
+    public func complete(_ request: ChatRequest, key: String, body: [UInt8]?) async throws(ChatError) -> ChatResponse {
+        try await send(request, key: key, body: body)
+    }
+
+    /// `complete`, with the request's key and body when the caller has them.
+    private func send(_ request: ChatRequest, key: String?, body: [UInt8]?) async throws(ChatError) -> ChatResponse {
         try checkBudget()
-        let key = request.key(provider: providerKind)
-        let promptText = request.messages.map(\.content).joined(separator: "\n")
-        let promptEstimate = TokenUsage.estimateTokens(promptText)
+        // The body is written once: it is what is sent and what the key hashes.
+        let body = body ?? request.wireBytes()
+        let key = key ?? ChatRequest.key(provider: providerKind, wireBytes: body, salt: request.keySalt)
+        // As `TokenUsage.estimateTokens` of the contents joined by newlines, without joining them.
+        let promptBytes = request.messages.reduce(max(0, request.messages.count - 1)) { $0 + $1.content.utf8.count }
+        let promptEstimate = max(1, (promptBytes + 3) / 4)
         let tokenCost = promptEstimate + (request.sampling.maxTokens ?? 0)
-        var http = HTTPRequest(
-            url: "", body: Array(request.wireBody().serializedData()),
-            limits: TransferLimits(settings), caBundle: caBundle)
+        var http = HTTPRequest(url: "", body: body, limits: TransferLimits(settings), caBundle: caBundle)
         var attempt = 0
         var stalls = 0
         while true {
@@ -137,7 +147,7 @@ public final class OpenAIClient: ChatClient {
                 // The same seed would draw the same cut-off answer again: sample differently.
                 var next = request
                 next.sampling.seed = seed &+ attempt
-                http.body = Array(next.wireBody().serializedData())
+                http.body = next.wireBytes()
             }
             guard failure.retryable, attempt < policy.maxAttempts else {
                 throw ChatError(kind: failure.kind, status: failure.status, message: redact(failure.message), attempts: attempt)

@@ -16,7 +16,8 @@ extension CheckpointStore {
     /// Attempts per endpoint, over the whole attempt log, by endpoint name. Attempts logged
     /// before endpoints were recorded are left out. A cancelled attempt counts as sent only.
     public func endpointTallies() throws -> [EndpointTally] {
-        try locked {
+        flush()
+        return try locked {
             try db.query("""
                 SELECT endpoint, COUNT(*), SUM(outcome = 'ok'), SUM(outcome NOT IN ('ok', 'cancelled')),
                     AVG(CASE WHEN outcome = 'ok' THEN finished_at - started_at END)

@@ -19,40 +19,63 @@ extension CheckpointStore {
     public func saveAnswer(
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
     ) throws {
-        try locked {
-            try db.run("""
-                INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
-                    prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                """, [
-                .text(key), .text(purpose), .text(model), .text(request),
-                .text(answer.content), .optionalText(answer.finishReason), .int(answer.promptTokens),
-                .int(answer.completionTokens), .int(answer.usageEstimated ? 1 : 0), .double(answer.cost),
-                .text(Timestamp.now()), .int(priced ? 1 : 0),
-            ])
+        try locked { try insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced) }
+    }
+
+    /// As `saveAnswer`, with the result accepted from the answer (if any) in the same commit: the
+    /// next group commit, which this returns after.
+    public func commitAnswer(
+        key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool,
+        result: (stage: Stage, item: ItemKey, result: StageResult)?
+    ) async throws {
+        try await grouped {
+            try self.insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
+            if let result { try self.insertStageResult(stage: result.stage, item: result.item, result: result.result) }
         }
+    }
+
+    /// As `saveStageResult`, in the next group commit, which this returns after.
+    public func commitStageResult(stage: Stage, item: ItemKey, result: StageResult) async throws {
+        try await grouped { try self.insertStageResult(stage: stage, item: item, result: result) }
+    }
+
+    /// The statement of `saveAnswer`, the connection held.
+    private func insertAnswer(key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
+                prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """, [
+            .text(key), .text(purpose), .text(model), .text(request),
+            .text(answer.content), .optionalText(answer.finishReason), .int(answer.promptTokens),
+            .int(answer.completionTokens), .int(answer.usageEstimated ? 1 : 0), .double(answer.cost),
+            .text(Timestamp.now()), .int(priced ? 1 : 0),
+        ])
     }
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
     public func saveStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
         try locked {
-            try db.transaction {
-                try db.run("""
-                    INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
-                        settings_digest, input_digest, output_digest)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                    """, [
-                    .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
-                    .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
-                    .optionalInt(result.runID), result.stamp.map { .integer($0.settings) } ?? .null,
-                    result.stamp.map { .integer($0.input) } ?? .null,
-                    result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
-                ])
-                try db.run(
-                    "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
-                    [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
-            }
+            try db.transaction { try insertStageResult(stage: stage, item: item, result: result) }
         }
+    }
+
+    /// The statements of `saveStageResult`, the connection held, in the caller's transaction.
+    private func insertStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
+                settings_digest, input_digest, output_digest)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """, [
+            .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
+            .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
+            .optionalInt(result.runID), result.stamp.map { .integer($0.settings) } ?? .null,
+            result.stamp.map { .integer($0.input) } ?? .null,
+            result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
+        ])
+        try db.run(
+            "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
+            [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
     }
 
     /// Every stored result of one stage.
@@ -139,19 +162,42 @@ extension CheckpointStore {
         outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String? = nil
     ) throws {
         try locked {
-            try db.run("""
-                INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
-                    prompt_tokens, completion_tokens, endpoint) VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                """, [
-                .text(key), .text(purpose), .int(attempt), .double(startedAt), .double(finishedAt),
-                .optionalInt(httpStatus), .text(outcome), .text(detail), .optionalInt(promptTokens), .optionalInt(completionTokens),
-                endpoint.map { .text($0) } ?? .null,
-            ])
+            try insertAttempt(
+                key: key, purpose: purpose, attempt: attempt, startedAt: startedAt, finishedAt: finishedAt, httpStatus: httpStatus,
+                outcome: outcome, detail: detail, promptTokens: promptTokens, completionTokens: completionTokens, endpoint: endpoint)
         }
+    }
+
+    /// As `logAttempt`, in the next group commit, without waiting for it (a failure to log is
+    /// dropped); the readers of the attempt log flush first.
+    public func logAttemptSoon(
+        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
+        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String? = nil
+    ) {
+        groupedLater {
+            try self.insertAttempt(
+                key: key, purpose: purpose, attempt: attempt, startedAt: startedAt, finishedAt: finishedAt, httpStatus: httpStatus,
+                outcome: outcome, detail: detail, promptTokens: promptTokens, completionTokens: completionTokens, endpoint: endpoint)
+        }
+    }
+
+    private func insertAttempt(
+        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
+        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String?
+    ) throws {
+        try db.run("""
+            INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
+                prompt_tokens, completion_tokens, endpoint) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """, [
+            .text(key), .text(purpose), .int(attempt), .double(startedAt), .double(finishedAt),
+            .optionalInt(httpStatus), .text(outcome), .text(detail), .optionalInt(promptTokens), .optionalInt(completionTokens),
+            endpoint.map { .text($0) } ?? .null,
+        ])
     }
 
     /// How many attempts are logged, per outcome.
     public func attemptCounts() throws -> [String: Int] {
-        try counts("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome")
+        flush()
+        return try counts("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome")
     }
 }

@@ -68,7 +68,8 @@ extension CheckpointStore {
 
     /// The attempt log of one request key, in order.
     public func loggedAttempts(key: String) throws -> [LoggedAttempt] {
-        try locked {
+        flush()
+        return try locked {
             try db.query("""
                 SELECT attempt, http_status, outcome, detail, finished_at - started_at, prompt_tokens, completion_tokens,
                     endpoint

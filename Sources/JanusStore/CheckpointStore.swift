@@ -2,11 +2,14 @@ import Foundation
 
 /// The checkpoint store: one SQLite file holding instructions, every stage's results, the
 /// request cache, the attempt log, failures and runs. All access goes through one connection
-/// behind a lock; every result is committed in its own short transaction the moment it arrives
-/// (WAL, synchronous=NORMAL: a commit costs no fsync), so a kill loses nothing that was answered.
+/// behind a lock. A generation run's answers and results are committed within a few
+/// milliseconds of arriving, those that arrive together in one transaction (`GroupCommit`; WAL,
+/// synchronous=NORMAL: a commit costs no fsync), so a kill loses at most the last few
+/// milliseconds of answers, and SIGINT/SIGTERM none.
 public final class CheckpointStore: @unchecked Sendable {
     let db: SQLiteDatabase
     let lock = NSLock()
+    let group = GroupCommit()
     public let path: String
 
     /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
@@ -20,7 +23,11 @@ public final class CheckpointStore: @unchecked Sendable {
         }
         do {
             db = try SQLiteDatabase(path == ":memory:" ? .memory : .path(path))
-            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            // A 32 MB page cache keeps the indexes a run inserts into in memory; a checkpoint
+            // every 16 MB of WAL rather than every 4 MB copies a page rewritten by many commits once.
+            try db.execute(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768; "
+                    + "PRAGMA wal_autocheckpoint=4096;")
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }

@@ -7,6 +7,8 @@ import JanusSupport
 public struct PreparedRequest: Sendable {
     public var request: ChatRequest
     public var key: String
+    /// `request.wireBytes()`, written once for the key and kept to be sent.
+    public var body: [UInt8]
     /// JSON kept with the result: the seeded draws and the sampling parameters.
     public var meta: JSONValue
 }
@@ -21,7 +23,10 @@ extension PreparedRequest {
         if let p = sampling.topP { meta.append(("top_p", .number(p))) }
         if let m = sampling.maxTokens { meta.append(("max_tokens", .integer(m))) }
         if let s = sampling.seed { meta.append(("seed", .integer(s))) }
-        self.init(request: request, key: request.key(provider: provider), meta: .object(meta))
+        let body = request.wireBytes()
+        self.init(
+            request: request, key: ChatRequest.key(provider: provider, wireBytes: body, salt: request.keySalt), body: body,
+            meta: .object(meta))
     }
 }
 

@@ -14,21 +14,43 @@ extension CheckpointStore {
             cost: cost)
     }
 
+    /// As `saveAnswer(key:request:response:cost:)`, with the result accepted from the answer
+    /// (if any) in the same commit: the next group commit, which this returns after.
+    public func commitAnswer(
+        key: String, request: ChatRequest, response: ChatResponse, cost: Double?,
+        result: (stage: Stage, item: ItemKey, result: StageResult)?
+    ) async throws {
+        try await commitAnswer(
+            key: key, purpose: request.purpose, model: request.model, request: Self.requestSummary(request),
+            answer: Self.cachedAnswer(response, cost: cost), priced: cost != nil, result: result)
+    }
+
     /// What the request cache keeps of a request: its parameters and a hash of its messages.
     public static func requestSummary(_ request: ChatRequest) -> String {
-        var summary = request.wireBody().objectValue?.filter { $0.0 != "messages" } ?? []
-        summary.append(("messages_sha256", .string(Hashing.sha256Hex(request.messages.map { "\($0.role)\u{1F}\($0.content)" }.joined(separator: "\u{1E}")))))
+        var summary = request.wireBody(messages: false).objectValue ?? []
+        var text: [UInt8] = []
+        for (index, message) in request.messages.enumerated() {
+            if index > 0 { text.append(0x1E) }
+            text.append(contentsOf: message.role.utf8)
+            text.append(0x1F)
+            text.append(contentsOf: message.content.utf8)
+        }
+        summary.append(("messages_sha256", .string(Hashing.sha256Hex(text))))
         summary.append(("messages", .integer(request.messages.count)))
         return JSONValue.object(summary).serialized()
+    }
+
+    private static func cachedAnswer(_ response: ChatResponse, cost: Double?) -> CachedAnswer {
+        CachedAnswer(
+            content: response.content, finishReason: response.finishReason, promptTokens: response.usage.promptTokens,
+            completionTokens: response.usage.completionTokens, usageEstimated: response.usage.estimated, cost: cost ?? 0)
     }
 
     /// As `saveAnswer(key:request:response:cost:)`, with the request as `requestSummary` made it
     /// (a batch import has the summary, kept when the request went into its file).
     public func saveAnswer(key: String, purpose: String, model: String, summary: String, response: ChatResponse, cost: Double?) throws {
-        let answer = CachedAnswer(
-            content: response.content, finishReason: response.finishReason, promptTokens: response.usage.promptTokens,
-            completionTokens: response.usage.completionTokens, usageEstimated: response.usage.estimated, cost: cost ?? 0)
-        try saveAnswer(key: key, purpose: purpose, model: model, request: summary, answer: answer, priced: cost != nil)
+        try saveAnswer(
+            key: key, purpose: purpose, model: model, request: summary, answer: Self.cachedAnswer(response, cost: cost), priced: cost != nil)
     }
 }
 
@@ -40,9 +62,10 @@ extension CachedAnswer {
 }
 
 extension CheckpointStore: AttemptRecorder {
-    /// Logs one attempt. A failure to log is not allowed to fail the request it describes.
+    /// Logs one attempt in the next group commit (with the answer it brought, when it brought
+    /// one). A failure to log is not allowed to fail the request it describes.
     public func record(_ attempt: AttemptRecord) {
-        try? logAttempt(
+        logAttemptSoon(
             key: attempt.requestKey, purpose: attempt.purpose, attempt: attempt.attempt,
             startedAt: attempt.startedAt.timeIntervalSince1970, finishedAt: attempt.finishedAt.timeIntervalSince1970,
             httpStatus: attempt.httpStatus, outcome: attempt.outcome, detail: attempt.detail,

@@ -46,6 +46,12 @@ extension GenerationRunner {
         for attempt in 1...rounds {
             let key = attempt == 1 && attemptsBefore == 0 ? prepared.key : request.key(provider: client.providerKind)
             let answer: String
+            /// A new answer, stored with the result accepted from it in one commit.
+            var fresh: (response: ChatResponse, cost: Double?)?
+            // A request keeps its slot until its answer is committed, so that no more answers
+            // than the concurrency are ever waiting for a commit or in flight.
+            var holdingSlot = false
+            defer { if holdingSlot { sending.release() } }
             if let cached = try store.cachedAnswer(key: key) {
                 stats.countRequest(fromCache: true)
                 answer = cached.content
@@ -56,13 +62,18 @@ extension GenerationRunner {
                 // A slot first, then a last look at whether to send at all: once the run is
                 // stopped, the requests waiting for a slot are never sent.
                 guard stats.stopReason == nil, await sending.acquire() else { return nil }
-                defer { sending.release() }
+                holdingSlot = true
                 if stats.stopReason != nil { return nil }
                 let response: ChatResponse
                 stats.countInFlight(+1)
                 defer { stats.countInFlight(-1) }
                 do {
-                    response = try await client.complete(request)
+                    // The first ask sends the prepared body; its key is the client's own only
+                    // where the provider kinds agree.
+                    let first = attempt == 1 && attemptsBefore == 0
+                    response =
+                        client.providerKind == requests.providerKind || !first
+                        ? try await client.complete(request, key: key, body: first ? prepared.body : nil) : try await client.complete(request)
                 } catch {
                     if error.kind == .budget {
                         stats.stop(error.message)
@@ -81,32 +92,41 @@ extension GenerationRunner {
                     stats.update(stage) { $0.failed += 1 }
                     return nil
                 }
-                let cost = price?.cost(of: response.usage)
-                try store.saveAnswer(key: key, request: request, response: response, cost: cost)
+                fresh = (response, price?.cost(of: response.usage))
+                answer = response.content
+            }
+            var accepted: (value: T, output: String)?
+            do throws(InvalidOutput) {
+                accepted = try accept(answer)
+            } catch {
+                lastAnswer = answer
+                lastError = error
+            }
+            let result = accepted.map { accepted in
+                var meta = prepared.meta.objectValue ?? []
+                meta.append(("attempts", .integer(attempt)))
+                return (
+                    stage: stage, item: item,
+                    result: StageResult(
+                        requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
+                        runID: runID, stamp: stamp)
+                )
+            }
+            if let (response, cost) = fresh {
+                try await store.commitAnswer(key: key, request: request, response: response, cost: cost, result: result)
                 stats.countRequest(fromCache: false)
                 stats.update(stage) {
                     $0.promptTokens += response.usage.promptTokens
                     $0.completionTokens += response.usage.completionTokens
                     $0.cost += cost ?? 0
                 }
-                answer = response.content
+            } else if let result {
+                try await store.commitStageResult(stage: stage, item: item, result: result.result)
             }
-            let accepted: (value: T, output: String)
-            do throws(InvalidOutput) {
-                accepted = try accept(answer)
-            } catch {
-                lastAnswer = answer
-                lastError = error
-                request.appendReask(answer: answer, reason: error.message)
+            guard let accepted else {
+                request.appendReask(answer: answer, reason: lastError.message)
                 continue
             }
-            var meta = prepared.meta.objectValue ?? []
-            meta.append(("attempts", .integer(attempt)))
-            try store.saveStageResult(
-                stage: stage, item: item,
-                result: StageResult(
-                    requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
-                    runID: runID, stamp: stamp))
             stats.update(stage) { $0.accepted += 1 }
             return accepted.value
         }

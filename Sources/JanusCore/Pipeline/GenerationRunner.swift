@@ -48,6 +48,8 @@ public struct GenerationRunner: Sendable {
     /// Works through every stored instruction, a page at a time so that memory does not grow
     /// with the store; returns when nothing more can be done.
     public func run() async throws {
+        // Attempt records wait for the next group commit without anyone waiting for them.
+        defer { store.flush() }
         let count = try store.instructionCount()
         for stage in Stage.allCases {
             stats.update(stage) { $0.total = count * settings.variants }

@@ -3,7 +3,8 @@ import Foundation
 /// Turns SIGINT and SIGTERM into an orderly stop of a generation run. The first signal stops
 /// sending (no new request goes out) and gives the requests in flight `grace` seconds to land
 /// and be stored; a second signal, or the grace running out, calls `force` at once. Every
-/// answer is committed as it arrives, so stopping at any point loses only what was in flight.
+/// answer is committed within milliseconds of arriving (`force` commits those still waiting
+/// before it ends the process), so stopping at any point loses only what was in flight.
 public final class InterruptHandler: @unchecked Sendable {
     private let stats: RunStats
     private let grace: Double

@@ -56,6 +56,8 @@ func runShowingProgress(
     let interrupts = InterruptHandler(stats: stats, grace: grace) {
         progress.say("stopping: no new requests; waiting up to \(Int(grace)) s for the \(stats.inFlight) in flight (press Ctrl-C again to stop at once)")
     } force: {
+        // The answers that arrived in the last few milliseconds, still waiting for their commit.
+        workspace.store.flush()
         progress.stop()
         Console.info(RunSummary(stats: stats, stages: stages).interruptedMessage(abandoned: stats.inFlight))
         _exit(130)

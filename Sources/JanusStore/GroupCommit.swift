@@ -1,0 +1,67 @@
+import Foundation
+
+/// Writes waiting for the store's next group commit.
+///
+/// A generation run stores a few hundred answers a second, each with its attempt record and
+/// the result accepted from it. Committed one by one, every write costs a WAL commit: the
+/// B-tree pages it touched written again (a 4 KB page for a 100-byte row), file locks taken and
+/// released. Here writes that arrive within `window` seconds of each other (or `batchLimit` of
+/// them, whichever comes first) are committed together in one transaction, after which each
+/// waiting writer is told. A writer that waits (`CheckpointStore.grouped`) is stored when it
+/// resumes, so what a run has been told is stored is committed; what a kill can lose is only
+/// what arrived in the last `window` seconds and was still waiting (a flush on SIGINT/SIGTERM
+/// commits that too).
+final class GroupCommit: @unchecked Sendable {
+    typealias Write = @Sendable () throws -> Void
+
+    struct Entry {
+        var write: Write
+        /// Resumed once the write is committed (or failed); nil for a write nobody waits for.
+        var done: CheckedContinuation<Void, any Error>?
+    }
+
+    /// What `add` asks of its caller.
+    enum Schedule {
+        /// A commit is already due.
+        case none
+        /// Schedule a commit `window` seconds from now: this is the first write waiting.
+        case later
+        /// Commit now: `batchLimit` writes are waiting.
+        case now
+    }
+
+    /// Seconds a write may wait for others to join its commit.
+    let window: Double
+    /// Writes committed together at most before a commit is started at once.
+    let batchLimit: Int
+    /// Where the commits run.
+    let queue = DispatchQueue(label: "janus-store.group-commit")
+    /// Held while a batch is taken and committed, so batches commit in the order they were taken.
+    let ordering = NSLock()
+    private let mutex = NSLock()
+    private var pending: [Entry] = []
+
+    init(window: Double = 0.005, batchLimit: Int = 256) {
+        self.window = window
+        self.batchLimit = batchLimit
+    }
+
+    func add(_ entry: Entry) -> Schedule {
+        mutex.withLock {
+            pending.append(entry)
+            if pending.count == 1 { return .later }
+            return pending.count == batchLimit ? .now : .none
+        }
+    }
+
+    /// Every write waiting, in the order they came; none are left waiting.
+    func take() -> [Entry] {
+        mutex.withLock {
+            let batch = pending
+            pending = []
+            return batch
+        }
+    }
+
+    var isEmpty: Bool { mutex.withLock { pending.isEmpty } }
+}
