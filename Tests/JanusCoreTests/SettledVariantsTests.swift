@@ -1,6 +1,7 @@
 import Foundation
 @testable import JanusCore
 @testable import JanusExport
+@testable import JanusLLM
 @testable import JanusStore
 import Testing
 
@@ -104,6 +105,7 @@ import Testing
         _ = try await runner.run(ws, client)
         let before = try keptAndRecomputed(ws.store).kept
         #expect(before.count == 9)
+        let item = ItemKey(try #require(try settledIDs(ws).first), 0)
         // Back to version 8, as janus-data before this table left it.
         try ws.store.db.execute("""
             DROP TRIGGER settled_variants_insert; DROP TRIGGER settled_variants_update; DROP TRIGGER settled_variants_delete;
@@ -112,7 +114,6 @@ import Testing
             DELETE FROM schema_migrations WHERE version = 9;
             """)
         // A result that version stored without stamps (one from before version 8): unsettled.
-        let item = ItemKey(try #require(try settledIDs(ws).first), 0)
         try ws.store.db.run("""
             UPDATE stage_results SET settings_digest = NULL, input_digest = NULL, output_digest = NULL
             WHERE stage = 'respond' AND instruction_id = ? AND variant = 0

@@ -53,7 +53,9 @@ struct ItemFigures: Sendable {
 /// 0x80 and never 0), a longer one a number from a table kept for one instruction, with the top
 /// bit set. ASCII text is split here byte by byte; other text goes through `RougeL.tokens`.
 struct TokenKeys {
-    private var long: [String: UInt64] = [:]
+    /// Tokens longer than 8 bytes, by their first 8 bytes packed, with their numbers.
+    private var long: [UInt64: [(token: [UInt8], key: UInt64)]] = [:]
+    private var longCount: UInt64 = 0
 
     mutating func keys(_ text: String) -> [UInt64] {
         var utf8 = text
@@ -78,15 +80,18 @@ struct TokenKeys {
     }
 
     private mutating func key(_ token: [UInt8]) -> UInt64 {
-        if token.count <= 8 {
-            var packed: UInt64 = 0
-            for (i, byte) in token.enumerated() { packed |= UInt64(byte) << (8 * UInt64(i)) }
-            return packed
-        }
-        let text = String(decoding: token, as: UTF8.self)
-        if let known = long[text] { return known }
-        let new = (1 << 63) | UInt64(long.count)
-        long[text] = new
+        let prefix = Self.packed(token.prefix(8))
+        if token.count <= 8 { return prefix }
+        if let known = long[prefix]?.first(where: { $0.token == token }) { return known.key }
+        let new = (1 << 63) | longCount
+        longCount += 1
+        long[prefix, default: []].append((token, new))
         return new
+    }
+
+    private static func packed(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var packed: UInt64 = 0
+        for (i, byte) in bytes.enumerated() { packed |= UInt64(byte) << (8 * UInt64(i)) }
+        return packed
     }
 }
