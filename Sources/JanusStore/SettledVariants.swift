@@ -16,20 +16,22 @@ enum SettledVariants {
         """
         DELETE FROM settled_variants
             WHERE position = (SELECT position FROM instructions WHERE id = \(key).instruction_id) AND variant = \(key).variant;
-        \(insert(where: "e.instruction_id = \(key).instruction_id AND e.variant = \(key).variant"));
+        \(insert(where: "r.instruction_id = \(key).instruction_id AND r.variant = \(key).variant"));
         """
     }
 
-    /// Inserts the linked rows among the expand results matching `condition` (alias `e`).
+    /// Inserts the linked rows among the respond results matching `condition` (alias `r`). The
+    /// tables are joined in the order written (CROSS JOIN): respond first, which a build writes
+    /// last, so that the trigger of an expand or systems result stops at the first seek.
     static func insert(where condition: String) -> String {
         """
         INSERT INTO settled_variants(position, variant, expand_settings, systems_settings, respond_settings)
             SELECT i.position, e.variant, e.settings_digest, s.settings_digest, r.settings_digest
-            FROM stage_results e
-            JOIN instructions i ON i.id = e.instruction_id
-            JOIN stage_results s ON s.stage = 'systems' AND s.instruction_id = e.instruction_id AND s.variant = e.variant
-            JOIN stage_results r ON r.stage = 'respond' AND r.instruction_id = e.instruction_id AND r.variant = e.variant
-            WHERE e.stage = 'expand' AND \(condition)
+            FROM stage_results r INDEXED BY stage_results_by_item
+            CROSS JOIN stage_results s INDEXED BY stage_results_by_item ON s.stage = 'systems' AND s.instruction_id = r.instruction_id AND s.variant = r.variant
+            CROSS JOIN stage_results e INDEXED BY stage_results_by_item ON e.stage = 'expand' AND e.instruction_id = r.instruction_id AND e.variant = r.variant
+            CROSS JOIN instructions i ON i.id = r.instruction_id
+            WHERE r.stage = 'respond' AND \(condition)
                 AND e.settings_digest IS NOT NULL AND s.settings_digest IS NOT NULL AND r.settings_digest IS NOT NULL
                 AND e.output_digest IS NOT NULL AND s.input_digest = e.output_digest
                 AND s.output_digest IS NOT NULL AND r.input_digest = s.output_digest
