@@ -34,13 +34,15 @@ cp "$CACHE/store.db" "$DB"
 BUILD_FLAGS=(--provider offline --seed 1 --concurrency 64 --no-export)
 "$BIN" build --db "$DB" "${BUILD_FLAGS[@]}" >/dev/null 2>&1
 
-measure() { # $1: label, rest: arguments; prints "label wall_s rss_mb"
+measure() { # $1: label, rest: arguments; prints "label wall_s cpu_s rss_mb" (cpu: user + system)
     local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" "$@" --db "$DB" >"$WORK/$label.out" 2>/dev/null
-    read -r wall rss <"$WORK/time.txt"
-    awk -v l="$label" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-22s %10.2f %12.0f\n", l, w, r/1024 }'
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$BIN" "$@" --db "$DB" >"$WORK/$label.out" 2>/dev/null
+    read -r wall rss user sys <"$WORK/time.txt"
+    awk -v l="$label" -v w="$wall" -v r="$rss" -v c="$user" -v s="$sys" \
+        'BEGIN { printf "%-22s %10.2f %8.2f %12.0f\n", l, w, c + s, r/1024 }'
 }
-printf "%-22s %10s %12s\n" command wall_s peak_RSS_MB
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)"
+printf "%-22s %10s %8s %12s\n" command wall_s cpu_s peak_RSS_MB
 measure status status
 measure status-json status --json
 measure plan plan

@@ -7,27 +7,29 @@ extension CheckpointStore {
     /// expand output, a respond result made with `settings[.respond]` from that systems output.
     /// Results without stamps are never counted here; their instructions are read the long way.
     public func settledInstructions(variants: Int, settings: [Stage: Int64]) throws -> Set<String> {
+        try settled(variants: variants, settings: settings, select: """
+            SELECT i.id FROM (\(SettledQuery.positions)) s
+            JOIN instructions i INDEXED BY instructions_by_position_id ON i.position = s.position
+            """) { $0.string(0) }
+    }
+
+    /// As `settledInstructions`, by instruction position (read from one small integer index).
+    public func settledPositions(variants: Int, settings: [Stage: Int64]) throws -> Set<Int> {
+        try settled(variants: variants, settings: settings, select: SettledQuery.positions) { $0.int(0) }
+    }
+
+    private func settled<T: Hashable>(
+        variants: Int, settings: [Stage: Int64], select sql: String, _ value: (SQLiteRow) -> T?
+    ) throws -> Set<T> {
         guard variants > 0, let expand = settings[.expand], let systems = settings[.systems], let respond = settings[.respond] else {
             return []
         }
         return try locked {
-            let statement = try db.prepare("""
-                SELECT instruction_id FROM (
-                    SELECT instruction_id,
-                        MAX(CASE WHEN stage = 'expand' AND settings_digest = ?1 THEN output_digest END) AS e,
-                        MAX(CASE WHEN stage = 'systems' AND settings_digest = ?2 THEN input_digest END) AS si,
-                        MAX(CASE WHEN stage = 'systems' AND settings_digest = ?2 THEN output_digest END) AS so,
-                        MAX(CASE WHEN stage = 'respond' AND settings_digest = ?3 THEN input_digest END) AS ri
-                    FROM stage_results INDEXED BY stage_results_by_item
-                    WHERE stage IN ('expand', 'systems', 'respond') AND variant >= 0 AND variant < ?4
-                    GROUP BY instruction_id, variant)
-                WHERE e IS NOT NULL AND si = e AND so IS NOT NULL AND ri = so
-                GROUP BY instruction_id HAVING COUNT(*) = ?4
-                """)
+            let statement = try db.prepare(sql)
             try statement.bind([.integer(expand), .integer(systems), .integer(respond), .int(variants)])
-            var out = Set<String>()
+            var out = Set<T>()
             while let row = try statement.step() {
-                if let id = row.string(0) { out.insert(id) }
+                if let v = value(row) { out.insert(v) }
             }
             return out
         }
@@ -47,4 +49,14 @@ extension CheckpointStore {
             ])
         }
     }
+}
+
+/// The positions of the instructions settled for some settings (?1 to ?3, the expand, systems
+/// and respond settings digests) and variant count (?4): see `SettledVariants`.
+enum SettledQuery {
+    static let positions = """
+        SELECT position FROM settled_variants INDEXED BY settled_variants_by_settings
+        WHERE expand_settings = ?1 AND systems_settings = ?2 AND respond_settings = ?3 AND variant >= 0 AND variant < ?4
+        GROUP BY position HAVING COUNT(*) = ?4
+        """
 }

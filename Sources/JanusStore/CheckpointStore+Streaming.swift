@@ -19,12 +19,25 @@ extension CheckpointStore {
     /// As `forEachInstruction(_:)`, except that the instructions in `skipped` are passed with
     /// their id and position only and no state (nil), without reading their rows.
     public func forEachInstruction(skipping skipped: Set<String>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {
+        try forEachInstruction(skip: { id, _ in skipped.contains(id) }, body)
+    }
+
+    /// As `forEachInstruction(skipping:_:)`, with the skipped instructions named by position
+    /// (see `settledPositions`).
+    public func forEachInstruction(skippingPositions skipped: Set<Int>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {
+        try forEachInstruction(skip: { _, position in skipped.contains(position) }, body)
+    }
+
+    private func forEachInstruction(
+        skip: (_ id: String, _ position: Int) -> Bool, _ body: (StoredInstruction, StoredState?) throws -> Void
+    ) throws {
         try locked {
-            let ids = try db.prepare("SELECT id, position FROM instructions ORDER BY position")
+            let ids = try db.prepare("SELECT id, position FROM instructions INDEXED BY instructions_by_position_id ORDER BY position")
             try ids.bind([])
             let reader = try SkippingReader(db: db)
             while let row = try ids.step() {
-                let (instruction, state) = try reader.read(id: row.string(0) ?? "", position: row.int(1) ?? 0, skipped: skipped)
+                let id = row.string(0) ?? "", position = row.int(1) ?? 0
+                let (instruction, state) = try reader.read(id: id, position: position, skip: skip(id, position))
                 try body(instruction, state)
             }
         }
@@ -42,7 +55,10 @@ extension CheckpointStore {
         try locked {
             let page = try db.query("SELECT id, position FROM instructions WHERE position > ? ORDER BY position LIMIT ?", [.int(position), .int(limit)])
             let reader = try SkippingReader(db: db)
-            return try page.map { row in try reader.read(id: row.string(0) ?? "", position: row.int(1) ?? 0, skipped: skipped) }
+            return try page.map { row in
+                let id = row.string(0) ?? ""
+                return try reader.read(id: id, position: row.int(1) ?? 0, skip: skipped.contains(id))
+            }
         }
     }
 
@@ -108,10 +124,10 @@ struct SkippingReader {
         state = try StateReader(db: db)
     }
 
-    func read(id: String, position: Int, skipped: Set<String>) throws -> (StoredInstruction, StoredState?) {
+    func read(id: String, position: Int, skip: Bool) throws -> (StoredInstruction, StoredState?) {
         let bare = StoredInstruction(
             id: id, position: position, text: "", mainSource: "", originalSource: "", sourceName: "", sourceFile: "", sourceLine: 0)
-        if skipped.contains(id) { return (bare, nil) }
+        if skip { return (bare, nil) }
         try instruction.bind([.text(id)])
         let row = try instruction.step()
         return (row.map(CheckpointStore.instruction) ?? bare, try state.state(of: id))

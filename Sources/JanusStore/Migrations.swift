@@ -193,6 +193,14 @@ public enum Migrations {
             CREATE INDEX request_cache_unpriced ON request_cache(priced, model);
             CREATE INDEX attempts_by_endpoint ON attempts(endpoint, outcome, started_at, finished_at) WHERE endpoint IS NOT NULL;
             """),
+        // The (instruction, variant) pairs whose three results are linked by their stamps (the
+        // systems input is the expand output, the respond input the systems output), keyed by
+        // the instruction's position and kept with the settings digests of the three results.
+        // Triggers keep it in the statement (so the transaction) that writes a result; the
+        // settled instructions for some settings are then one range of a small integer index.
+        // The covering index on instructions turns settled positions into ids without reading
+        // the instruction rows.
+        Migration(version: 9, name: "settled variants", sql: SettledVariants.migration),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -41,21 +41,9 @@ import Testing
         // The same run, killed at a random moment, then started again.
         var rng = SystemRandomNumberGenerator()
         let delay = Double.random(in: 0.3...1.5, using: &rng)
-        let process = Process()
-        process.executableURL = TestPaths.binary
-        process.arguments = buildArguments(server, db: "killed.db", out: "killed")
-        process.currentDirectoryURL = dir
-        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // A blocking sleep, not Task.sleep: while other tests hold the cooperative pool's threads
-        // (2 on 2 cores) in blocking waits, a sleeping task can resume only after the child has
-        // finished the whole build, and the kill misses (seen under AddressSanitizer).
-        usleep(UInt32(delay * 1e6))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "exited with \(process.terminationStatus) before the kill at \(delay) s")
+        let ended = try runJanusKilled(
+            buildArguments(server, db: "killed.db", out: "killed"), in: dir, environment: env, after: delay)
+        #expect(ended == .uncaughtSignal, "exited before the kill at \(delay) s")
         let before = try await server.stats()["requests"]?.intValue ?? 0
 
         let resumed = try runJanus(buildArguments(server, db: "killed.db", out: "killed"), in: dir, environment: env)

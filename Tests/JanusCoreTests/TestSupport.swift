@@ -104,3 +104,25 @@ func runPythonScript(_ name: String, _ arguments: [String], in directory: URL) t
 func memoryStore() throws -> CheckpointStore {
     try CheckpointStore(path: ":memory:")
 }
+
+/// Starts janus-data with `arguments` in `directory`, kills it (SIGKILL) after `delay` seconds
+/// and waits for it. Returns how it ended.
+func runJanusKilled(
+    _ arguments: [String], in directory: URL, environment: [String: String] = [:], after delay: Double
+) throws -> Process.TerminationReason {
+    let process = Process()
+    process.executableURL = TestPaths.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    // A blocking sleep, not Task.sleep: while other tests hold the cooperative pool's threads
+    // (2 on 2 cores) in blocking waits, a sleeping task can resume only after the child has
+    // finished the whole run, and the kill misses (seen under AddressSanitizer).
+    usleep(UInt32(delay * 1e6))
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return process.terminationReason
+}

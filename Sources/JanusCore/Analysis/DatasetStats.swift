@@ -24,12 +24,16 @@ public struct DatasetStats: Sendable {
     public var rougeMax: Double { rougeByDimension.values.max() ?? 0 }
 
     public static func compute(_ workspace: Workspace) throws -> DatasetStats {
+        try aggregate { visit in try workspace.forEachItemFigures(visit) }
+    }
+
+    /// The statistics of the figures `walk` hands over, in position order.
+    static func aggregate(_ walk: (_ visit: (ItemFigures) throws -> Void) throws -> Void) throws -> DatasetStats {
         var stats = DatasetStats()
         var subdimensions: [String: Set<String>] = [:]
         var preferences = Set<String>()
         var rougeSums: [String: (Double, Int)] = [:]
-        var leftOut = LeftOut()
-        try workspace.forEachExportItem(leftOut: &leftOut, transform: ItemFigures.init) { figures in
+        try walk { figures in
             stats.instructions += 1
             stats.bySource[figures.source, default: 0] += 1
             stats.completeVariants += figures.completeVariants
@@ -80,47 +84,5 @@ public struct DatasetStats: Sendable {
             ["paper (B.1, Figure 4)", String(format: "%.2f", Self.paperRougeMean), String(format: "%.2f", Self.paperRougeMax)],
         ])
         return text
-    }
-}
-
-/// What one instruction adds to the statistics, worked out on a worker thread: its
-/// preferences, and the ROUGE-L of every pair of its variants' descriptions per dimension
-/// (in pair order, so the sums come out the same in any run).
-struct ItemFigures: Sendable {
-    var source: String
-    var completeVariants: Int
-    var preferences: [(dimension: String, subdimension: String, description: String)] = []
-    var rouge: [(dimension: String, scores: [Double])] = []
-
-    init(_ item: ExportItem) {
-        source = item.instruction.mainSource
-        completeVariants = item.variants.count
-        let sets = item.variants.compactMap { $0.preferenceSet.arrayValue }
-        for set in sets {
-            for p in set {
-                preferences.append((
-                    p["dimension"]?.stringValue ?? "?", p["subdimension"]?.stringValue ?? "", p["description"]?.stringValue ?? ""))
-            }
-        }
-        // Tokens as small numbers, shared within the instruction: the LCS compares integers.
-        var ids: [Substring: Int] = [:]
-        func tokens(_ text: String) -> [Int] {
-            RougeL.tokens(text).map { token in
-                if let id = ids[token] { return id }
-                ids[token] = ids.count
-                return ids.count - 1
-            }
-        }
-        for (d, dimension) in Dimension.allCases.enumerated() {
-            let descriptions = sets.compactMap { $0.count > d ? $0[d]["description"]?.stringValue : nil }.map(tokens)
-            guard descriptions.count > 1 else { continue }
-            var scores: [Double] = []
-            for i in 0..<descriptions.count {
-                for j in (i + 1)..<descriptions.count {
-                    scores.append(RougeL.f1(descriptions[i], descriptions[j]))
-                }
-            }
-            rouge.append((dimension.rawValue, scores))
-        }
     }
 }

@@ -56,8 +56,8 @@ public struct PipelineStatus: Sendable {
         let walker = ItemWalker(requests: requests, variants: variants)
         var status = PipelineStatus(instructions: 0, variants: variants)
         for stage in Stage.allCases { status.stages[stage] = Counts() }
-        let settled = try store.settledInstructions(variants: variants, settings: requests.settingsDigests)
-        try store.forEachInstruction(skipping: settled) { instruction, state in
+        let settled = try store.settledPositions(variants: variants, settings: requests.settingsDigests)
+        try store.forEachInstruction(skippingPositions: settled) { instruction, state in
             status.instructions += 1
             guard let state else {
                 for stage in Stage.allCases {

@@ -182,35 +182,18 @@ public final class Workspace: @unchecked Sendable {
         leftOut: inout LeftOut, transform: @escaping @Sendable (ExportItem) -> T, _ visit: (T) throws -> Void
     ) throws {
         let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants)
-        let settled = try store.settledInstructions(variants: config.generation.variants, settings: stageRequests.settingsDigests)
-        var batch: [(StoredInstruction, StoredState)] = []
-        var inFlight: PendingMap<(T, LeftOut)>?
-        // Batch N is computed on the worker threads while this thread reads batch N+1 from the
-        // store and hands batch N-1 to `visit`.
-        func finishInFlight() throws {
-            guard let pending = inFlight else { return }
-            inFlight = nil
-            for (value, left) in try pending.wait() {
+        let settled = try store.settledPositions(variants: config.generation.variants, settings: stageRequests.settingsDigests)
+        try orderedBatches(
+            transform: { (entry: (StoredInstruction, StoredState)) -> (T, LeftOut) in
+                var left = LeftOut()
+                let item = try walker.exportItem(entry.0, state: entry.1, settled: settled.contains(entry.0.position), leftOut: &left)
+                return (transform(item), left)
+            },
+            visit: { value, left in
                 leftOut.add(left)
                 try visit(value)
-            }
-        }
-        func submit() throws {
-            let next = ParallelMap.start(batch) { entry -> (T, LeftOut) in
-                var left = LeftOut()
-                let item = try walker.exportItem(entry.0, state: entry.1, settled: settled.contains(entry.0.id), leftOut: &left)
-                return (transform(item), left)
-            }
-            batch.removeAll(keepingCapacity: true)
-            try finishInFlight()
-            inFlight = next
-        }
-        try store.forEachInstruction { instruction, state in
-            batch.append((instruction, state))
-            if batch.count >= 512 { try submit() }
-        }
-        if !batch.isEmpty { try submit() }
-        try finishInFlight()
+            },
+            produce: { add in try store.forEachInstruction { instruction, state in try add((instruction, state)) } })
     }
 
     func exportContext() throws -> ExportContext {

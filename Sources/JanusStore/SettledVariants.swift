@@ -1,0 +1,70 @@
+/// The schema of store version 9: `settled_variants` holds one row per (instruction position,
+/// variant) whose expand, systems and respond results are all stamped and linked (the systems
+/// result was made from the stored expand output, the respond result from the stored systems
+/// output), with the settings digest of each of the three. A variant is current for some
+/// settings when its row carries their three digests: the test `settledInstructions` makes.
+///
+/// Triggers on `stage_results` recompute the row of the (instruction, variant) a statement
+/// touches, inside that statement, so the table cannot disagree with the results after a kill
+/// at any instant, whichever code path (or tool) wrote them. Results of instructions not in
+/// `instructions` have no position and no row (they are never settled, only walked).
+enum SettledVariants {
+    static let stages = "('expand', 'systems', 'respond')"
+
+    /// Deletes and recomputes the row of the item named by `key` (`NEW` or `OLD`).
+    static func recompute(_ key: String) -> String {
+        """
+        DELETE FROM settled_variants
+            WHERE position = (SELECT position FROM instructions WHERE id = \(key).instruction_id) AND variant = \(key).variant;
+        \(insert(where: "r.instruction_id = \(key).instruction_id AND r.variant = \(key).variant"));
+        """
+    }
+
+    /// Inserts the linked rows among the respond results matching `condition` (alias `r`). The
+    /// tables are joined in the order written (CROSS JOIN): respond first, which a build writes
+    /// last, so that the trigger of an expand or systems result stops at the first seek.
+    static func insert(where condition: String) -> String {
+        """
+        INSERT INTO settled_variants(position, variant, expand_settings, systems_settings, respond_settings)
+            SELECT i.position, e.variant, e.settings_digest, s.settings_digest, r.settings_digest
+            FROM stage_results r INDEXED BY stage_results_by_item
+            CROSS JOIN stage_results s INDEXED BY stage_results_by_item ON s.stage = 'systems' AND s.instruction_id = r.instruction_id AND s.variant = r.variant
+            CROSS JOIN stage_results e INDEXED BY stage_results_by_item ON e.stage = 'expand' AND e.instruction_id = r.instruction_id AND e.variant = r.variant
+            CROSS JOIN instructions i ON i.id = r.instruction_id
+            WHERE r.stage = 'respond' AND \(condition)
+                AND e.settings_digest IS NOT NULL AND s.settings_digest IS NOT NULL AND r.settings_digest IS NOT NULL
+                AND e.output_digest IS NOT NULL AND s.input_digest = e.output_digest
+                AND s.output_digest IS NOT NULL AND r.input_digest = s.output_digest
+        """
+    }
+
+    static let migration = """
+        CREATE TABLE settled_variants(
+            position INTEGER NOT NULL,
+            variant INTEGER NOT NULL,
+            expand_settings INTEGER NOT NULL,
+            systems_settings INTEGER NOT NULL,
+            respond_settings INTEGER NOT NULL,
+            PRIMARY KEY(position, variant)
+        ) WITHOUT ROWID;
+        CREATE INDEX settled_variants_by_settings ON settled_variants(
+            expand_settings, systems_settings, respond_settings, position, variant);
+        CREATE INDEX instructions_by_position_id ON instructions(position, id);
+        DROP INDEX instructions_by_position;
+        \(insert(where: "1"));
+        CREATE TRIGGER settled_variants_insert AFTER INSERT ON stage_results WHEN NEW.stage IN \(stages)
+        BEGIN
+            \(recompute("NEW"))
+        END;
+        CREATE TRIGGER settled_variants_update AFTER UPDATE ON stage_results
+            WHEN NEW.stage IN \(stages) OR OLD.stage IN \(stages)
+        BEGIN
+            \(recompute("OLD"))
+            \(recompute("NEW"))
+        END;
+        CREATE TRIGGER settled_variants_delete AFTER DELETE ON stage_results WHEN OLD.stage IN \(stages)
+        BEGIN
+            \(recompute("OLD"))
+        END;
+        """
+}

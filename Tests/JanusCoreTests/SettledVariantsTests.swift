@@ -1,0 +1,166 @@
+import Foundation
+@testable import JanusCore
+@testable import JanusExport
+@testable import JanusLLM
+@testable import JanusStore
+import Testing
+
+/// The settled-variant table (store version 9) is kept by triggers on the stage results; these
+/// check it against a recomputation from the results themselves after a kill, a resume, a
+/// change of settings and an upgrade of an older store, and that what reads it (status, stats)
+/// finds what the full walk finds.
+@Suite(.serialized, .removesTemporaryDirectories) struct SettledVariantsTests {
+    let runner = GenerationRunnerTests()
+    let stamps = ResultStampTests()
+
+    /// The table's rows, and the rows a recomputation from every stored result gives.
+    func keptAndRecomputed(_ store: CheckpointStore) throws -> (kept: [[Int64]], recomputed: [[Int64]]) {
+        func rows() throws -> [[Int64]] {
+            try store.db.query("""
+                SELECT position, variant, expand_settings, systems_settings, respond_settings
+                FROM settled_variants ORDER BY position, variant
+                """).map { row in (0..<5).map { Int64(row.int($0) ?? -1) } }
+        }
+        let kept = try rows()
+        try store.db.execute("SAVEPOINT recompute")
+        try store.db.execute("DELETE FROM settled_variants")
+        try store.db.execute(SettledVariants.insert(where: "1"))
+        let recomputed = try rows()
+        try store.db.execute("ROLLBACK TO recompute")
+        try store.db.execute("RELEASE recompute")
+        return (kept, recomputed)
+    }
+
+    func settledIDs(_ ws: Workspace) throws -> Set<String> {
+        try ws.store.settledInstructions(variants: ws.config.generation.variants, settings: ws.stageRequests.settingsDigests)
+    }
+
+    /// Statistics read the way the export reads (every result of every instruction walked).
+    func walkedStats(_ ws: Workspace) throws -> DatasetStats {
+        try DatasetStats.aggregate { visit in
+            var leftOut = LeftOut()
+            try ws.forEachExportItem(leftOut: &leftOut, transform: ItemFigures.init, visit)
+        }
+    }
+
+    func expectReadsMatchTheWalk(_ ws: Workspace, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try ws.status().stages == stamps.walkedStatus(ws).stages, sourceLocation: sourceLocation)
+        #expect(
+            try DatasetStats.compute(ws).json.serialized() == walkedStats(ws).json.serialized(), sourceLocation: sourceLocation)
+    }
+
+    @Test func aChangeOfSettingsLeavesNothingSettledUntilTheResultsAreRemade() async throws {
+        let ws = try runner.workspace(instructions: 4)
+        let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
+        _ = try await runner.run(ws, client)
+        let kept = try keptAndRecomputed(ws.store)
+        #expect(kept.kept.count == 12)
+        #expect(kept.kept == kept.recomputed)
+        #expect(try settledIDs(ws).count == 4)
+        try expectReadsMatchTheWalk(ws)
+
+        var config = ws.config
+        config.seed += 1
+        let other = try Workspace(config: config)
+        #expect(try settledIDs(other).isEmpty)
+        try expectReadsMatchTheWalk(other)
+        // Remade under the new seed: settled for it, no longer for the old one.
+        _ = try await runner.run(other, client)
+        let remade = try keptAndRecomputed(other.store)
+        #expect(remade.kept == remade.recomputed)
+        #expect(Set(remade.kept.map { $0[2] }) == [other.stageRequests.settingsDigests[.expand]])
+        #expect(try settledIDs(other).count == 4)
+        #expect(try settledIDs(ws).isEmpty)
+        try expectReadsMatchTheWalk(other)
+        try expectReadsMatchTheWalk(ws)
+    }
+
+    @Test func aResultReplacedOrRemovedUnsettlesItsVariantOnly() async throws {
+        let ws = try runner.workspace(instructions: 3)
+        let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
+        _ = try await runner.run(ws, client)
+        let expand = try ws.store.stageResults(stage: .expand)
+        let ids = Set(expand.keys.map(\.instructionID)).sorted()
+        // An expand output replaced by one that is not a preference set, under the same settings:
+        // the systems result no longer follows from it.
+        let first = ItemKey(ids[0], 1)
+        var broken = try #require(expand[first])
+        broken.output = "not a preference set"
+        broken.stamp = ws.stageRequests.stamp(.expand, input: "")
+        try ws.store.saveStageResult(stage: .expand, item: first, result: broken)
+        // A respond result removed outright (another tool, or a later version, may delete).
+        try ws.store.db.run(
+            "DELETE FROM stage_results WHERE stage = 'respond' AND instruction_id = ? AND variant = 2", [.text(ids[1])])
+        let kept = try keptAndRecomputed(ws.store)
+        #expect(kept.kept == kept.recomputed)
+        #expect(kept.kept.count == 7)
+        #expect(try settledIDs(ws) == [ids[2]])
+        try expectReadsMatchTheWalk(ws)
+        #expect(try DatasetStats.compute(ws).completeVariants == 7)
+    }
+
+    @Test func anOlderStoreIsBroughtUpToDateOnOpening() async throws {
+        let ws = try runner.workspace(instructions: 3)
+        let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
+        _ = try await runner.run(ws, client)
+        let before = try keptAndRecomputed(ws.store).kept
+        #expect(before.count == 9)
+        let item = ItemKey(try #require(try settledIDs(ws).first), 0)
+        // Back to version 8, as janus-data before this table left it.
+        try ws.store.db.execute("""
+            DROP TRIGGER settled_variants_insert; DROP TRIGGER settled_variants_update; DROP TRIGGER settled_variants_delete;
+            DROP TABLE settled_variants; DROP INDEX instructions_by_position_id;
+            CREATE INDEX instructions_by_position ON instructions(position);
+            DELETE FROM schema_migrations WHERE version = 9;
+            """)
+        // A result that version stored without stamps (one from before version 8): unsettled.
+        try ws.store.db.run("""
+            UPDATE stage_results SET settings_digest = NULL, input_digest = NULL, output_digest = NULL
+            WHERE stage = 'respond' AND instruction_id = ? AND variant = 0
+            """, [.text(item.instructionID)])
+        let position = Int64(try #require(try ws.store.instructions().first { $0.id == item.instructionID }).position)
+
+        let reopened = try Workspace(config: ws.config)
+        #expect(try reopened.store.appliedVersions().last == Migrations.latest)
+        let after = try keptAndRecomputed(reopened.store)
+        #expect(after.kept == after.recomputed)
+        #expect(after.kept == before.filter { !($0[0] == position && $0[1] == 0) })
+        #expect(try settledIDs(reopened).count == 2)
+        try expectReadsMatchTheWalk(reopened)
+        // The next build stamps the result it finds current, and the table follows.
+        _ = try await runner.run(reopened, client)
+        #expect(try settledIDs(reopened).count == 3)
+        #expect(try keptAndRecomputed(reopened.store).kept == before)
+    }
+
+    @Test(.tags(.endToEnd)) func aKilledBuildLeavesTheTableTrueAndTheResumeSettlesEverything() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let count = 600
+        let lines = (0..<count).map { i in "{\"prompt\": \"Task \(i): explain how a cache keeps \(i % 7) lines warm\"}" }
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
+        let ingest = try runJanus(
+            ["ingest", "--db", "s.db", "--source", "jsonl=in.jsonl", "--no-near-dedup", "--seed", "1"], in: dir)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let build = ["build", "--db", "s.db", "--provider", "offline", "--seed", "1", "--concurrency", "8", "--no-export"]
+
+        var rng = SystemRandomNumberGenerator()
+        let delay = Double.random(in: 0.2...1.2, using: &rng)
+        let ended = try runJanusKilled(build, in: dir, after: delay)
+        var config = JanusConfig()
+        config.db = dir.appendingPathComponent("s.db").path
+        do {
+            let store = try CheckpointStore(path: config.db)
+            let killed = try keptAndRecomputed(store)
+            #expect(killed.kept == killed.recomputed, "\(ended == .uncaughtSignal ? "killed" : "finished before the kill") after \(delay) s")
+        }
+
+        let resumed = try runJanus(build, in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let (ws, _) = try Workspace.reading(config)
+        let after = try keptAndRecomputed(ws.store)
+        #expect(after.kept == after.recomputed)
+        #expect(after.kept.count == count * ws.config.generation.variants)
+        #expect(try settledIDs(ws).count == count)
+        try expectReadsMatchTheWalk(ws)
+    }
+}
