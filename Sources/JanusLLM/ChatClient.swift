@@ -7,6 +7,17 @@ public protocol ChatClient: Sendable {
     var providerKind: Provider { get }
     /// Sends one request (with whatever retries the client does) and returns the answer.
     func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse
+    /// `complete` for a caller that already holds the request's key for this client's provider
+    /// (`request.key(provider: providerKind)`, nothing else): a client whose answer depends on
+    /// the key takes it instead of encoding and hashing the request again.
+    func complete(_ request: ChatRequest, key: String) async throws(ChatError) -> ChatResponse
+}
+
+extension ChatClient {
+    /// The key is not needed: the request is answered as `complete(_:)` answers it.
+    public func complete(_ request: ChatRequest, key: String) async throws(ChatError) -> ChatResponse {
+        try await complete(request)
+    }
 }
 
 /// A final failure of one request, after the client's retries.

@@ -17,7 +17,16 @@ public struct OfflineProvider: ChatClient {
     }
 
     public func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
-        var rng = SeededGenerator(seed: Hashing.sha256Prefix64(request.key(provider: providerKind)))
+        answer(request, key: request.key(provider: providerKind))
+    }
+
+    /// `key` must be `request.key(provider: .offline)`: the answer derives from its hash.
+    public func complete(_ request: ChatRequest, key: String) async throws(ChatError) -> ChatResponse {
+        answer(request, key: key)
+    }
+
+    func answer(_ request: ChatRequest, key: String) -> ChatResponse {
+        var rng = SeededGenerator(seed: Hashing.sha256Prefix64(key))
         let prompt = request.messages.last { $0.role == "user" }?.content ?? ""
         let content: String
         switch request.purpose {

@@ -62,7 +62,9 @@ extension GenerationRunner {
                 stats.countInFlight(+1)
                 defer { stats.countInFlight(-1) }
                 do {
-                    response = try await client.complete(request)
+                    // `key` is the client's own key for the request when the requests were keyed for its provider.
+                    response = try await requests.providerKind == client.providerKind
+                        ? client.complete(request, key: key) : client.complete(request)
                 } catch {
                     if error.kind == .budget {
                         stats.stop(error.message)
