@@ -25,6 +25,8 @@ import Testing
         let a = try await provider.complete(request)
         let b = try await provider.complete(request)
         #expect(a == b)
+        // A caller that holds the key gets the same answer as one that does not.
+        #expect(try await provider.complete(request, key: request.key(provider: .offline), body: nil) == a)
         var other = request
         other.keySalt = "variant=1"
         let c = try await provider.complete(other)

@@ -17,7 +17,17 @@ public struct OfflineProvider: ChatClient {
     }
 
     public func complete(_ request: ChatRequest) async throws(ChatError) -> ChatResponse {
-        var rng = SeededGenerator(seed: Hashing.sha256Prefix64(request.key(provider: providerKind)))
+        answer(request, key: request.key(provider: providerKind))
+    }
+
+    /// `key` must be `request.key(provider: .offline)`: the answer derives from its hash. The
+    /// body is not needed.
+    public func complete(_ request: ChatRequest, key: String, body: [UInt8]?) async throws(ChatError) -> ChatResponse {
+        answer(request, key: key)
+    }
+
+    func answer(_ request: ChatRequest, key: String) -> ChatResponse {
+        var rng = SeededGenerator(seed: Hashing.sha256Prefix64(key))
         let prompt = request.messages.last { $0.role == "user" }?.content ?? ""
         let content: String
         switch request.purpose {
@@ -44,12 +54,17 @@ public struct OfflineProvider: ChatClient {
     func topicWords(_ text: String, count: Int) -> [String] {
         var copy = text
         if let ascii = copy.withUTF8({ isASCII($0) ? OfflineProvider.asciiTopicWords($0, count: count) : nil }) { return ascii }
+        return OfflineProvider.unicodeTopicWords(text, count: count)
+    }
+
+    /// `topicWords` on `Character`s and `String`s, for any text.
+    static func unicodeTopicWords(_ text: String, count: Int) -> [String] {
         var seen: Set<String> = []
         for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count > 4 {
             let w = String(word)
-            if !OfflineProvider.commonWords.contains(w) { seen.insert(w) }
+            if !commonWords.contains(w) { seen.insert(w) }
         }
-        return Array(seen.sorted(by: OfflineProvider.topicOrder).prefix(count))
+        return Array(seen.sorted(by: topicOrder).prefix(count))
     }
 
     private static let commonWords: Set<String> = [
@@ -64,29 +79,52 @@ public struct OfflineProvider: ChatClient {
 
     /// `topicWords` for ASCII text on its bytes: words are runs of letters, and only the best
     /// `count` distinct ones are kept while scanning (the order is total, so that is the same
-    /// as sorting them all).
-    private static func asciiTopicWords(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [String] {
-        var best: [[UInt8]] = []
-        func better(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-            a.count > b.count || (a.count == b.count && a.lexicographicallyPrecedes(b))
+    /// as sorting them all). Words are kept as ranges of the text and compared lower-cased in
+    /// place; a `String` is made only for a word that would enter the best few.
+    static func asciiTopicWords(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [String] {
+        guard count > 0 else { return [] }
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        /// Longer first, then alphabetical (lower-cased): `topicOrder` on the words' bytes.
+        func better(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            if a.count != b.count { return a.count > b.count }
+            var i = a.lowerBound
+            var j = b.lowerBound
+            while i < a.upperBound {
+                let x = lower(bytes[i])
+                let y = lower(bytes[j])
+                if x != y { return x < y }
+                i += 1
+                j += 1
+            }
+            return false
         }
-        var word: [UInt8] = []
-        func finish() {
-            defer { word.removeAll(keepingCapacity: true) }
-            guard word.count > 4, count > 0 else { return }
+        func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.count == b.count && !better(a, b) && !better(b, a)
+        }
+        var best: [Range<Int>] = []
+        best.reserveCapacity(count + 1)
+        func finish(_ word: Range<Int>) {
+            guard word.count > 4 else { return }
             if best.count == count, let last = best.last, !better(word, last) { return }
-            if best.contains(word) { return }
-            if commonWords.contains(String(decoding: word, as: UTF8.self)) { return }
+            if best.contains(where: { same($0, word) }) { return }
+            if commonWords.contains(String(decoding: word.map { lower(bytes[$0]) }, as: UTF8.self)) { return }
             let at = best.firstIndex { better(word, $0) } ?? best.count
             best.insert(word, at: at)
             if best.count > count { best.removeLast() }
         }
-        for b in bytes {
-            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-            if lower >= 0x61, lower <= 0x7A { word.append(lower) } else { finish() }
+        var start = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let l = lower(bytes[i])
+            if l < 0x61 || l > 0x7A {
+                if i > start { finish(start..<i) }
+                start = i + 1
+            }
+            i += 1
         }
-        finish()
-        return best.map { String(decoding: $0, as: UTF8.self) }
+        if n > start { finish(start..<n) }
+        return best.map { word in String(decoding: word.map { lower(bytes[$0]) }, as: UTF8.self) }
     }
 
     /// What follows the last "Instruction:" of a prompt (all of it when there is none).
@@ -132,11 +170,7 @@ public struct OfflineProvider: ChatClient {
     }
 
     func systemMessage(for prompt: String, rng: inout SeededGenerator) -> String {
-        let traits = preferenceLines(prompt).compactMap { line -> String? in
-            let parts = line.dropFirst(2).split(separator: "/", maxSplits: 2)
-            guard parts.count == 3, let colon = parts[2].firstIndex(of: ":") else { return nil }
-            return String(parts[2][..<colon].unicodeScalars.trimmingHorizontalSpace())
-        }
+        let traits = preferenceLines(prompt).compactMap(OfflineProvider.trait)
         let roles = ["guide", "mentor", "advisor", "tutor", "companion", "consultant"]
         let role = rng.element(of: roles)
         let traitText = traits.isEmpty ? "clear, careful and helpful" : traits.joined(separator: ", ")
@@ -177,14 +211,60 @@ public struct OfflineProvider: ChatClient {
         }
     }
 
+    /// The trait a preference line names: "- dimension/subdimension/trait: description" gives
+    /// "trait" (without tabs and spaces at its ends); nil for a line of another shape. On the
+    /// bytes for an ASCII line (there every `Character` is one byte, as a line holds no line
+    /// break), else on `Character`s.
+    static func trait(_ line: Substring) -> String? {
+        let utf8 = line.utf8
+        let ascii = utf8.withContiguousStorageIfAvailable { isASCII($0) } ?? false
+        guard ascii else { return characterTrait(line) }
+        let parts = utf8.dropFirst(2).split(separator: UInt8(ascii: "/"), maxSplits: 2)
+        guard parts.count == 3, let colon = parts[2].firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var name = parts[2][..<colon]
+        while let first = name.first, first == 0x20 || first == 0x09 { name = name.dropFirst() }
+        while let last = name.last, last == 0x20 || last == 0x09 { name = name.dropLast() }
+        return String(Substring(name))
+    }
+
+    /// `trait` on `Character`s, for any line.
+    static func characterTrait(_ line: Substring) -> String? {
+        let parts = line.dropFirst(2).split(separator: "/", maxSplits: 2)
+        guard parts.count == 3, let colon = parts[2].firstIndex(of: ":") else { return nil }
+        return String(parts[2][..<colon].unicodeScalars.trimmingHorizontalSpace())
+    }
+
+    /// The first sentence of a text (the first run of characters between full stops that is
+    /// not empty), without tabs and spaces at its ends. On the bytes for ASCII text (a full
+    /// stop there is never part of a larger character), else on `Character`s.
+    static func firstSentence(_ text: String) -> String {
+        var copy = text
+        let range: Range<Int>? = copy.withUTF8 { bytes in
+            guard isASCII(bytes) else { return nil }
+            var start = 0
+            while start < bytes.count, bytes[start] == 0x2E { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != 0x2E { end += 1 }
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return start..<end
+        }
+        guard let range else { return characterFirstSentence(text) }
+        let utf8 = text.utf8
+        return String(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]))
+    }
+
+    /// `firstSentence` on `Character`s, for any text.
+    static func characterFirstSentence(_ text: String) -> String {
+        String(text.drop { $0 == "." }.prefix { $0 != "." }.unicodeScalars.trimmingHorizontalSpace())
+    }
+
     func response(to prompt: String, system: String, rng: inout SeededGenerator) -> String {
         let topic = topicWords(prompt, count: 4)
         let subject = topic.isEmpty ? "your question" : topic.joined(separator: ", ")
         let openings = ["Here is a careful answer.", "Let us work through this together.", "A short overview first, then the details."]
         let opening = rng.element(of: openings)
-        // The first sentence (the first run of characters between full stops that is not empty),
-        // without tabs and spaces at its ends.
-        let stance = String(system.drop { $0 == "." }.prefix { $0 != "." }.unicodeScalars.trimmingHorizontalSpace())
+        let stance = OfflineProvider.firstSentence(system)
         return """
             \(opening) This answer is about \(subject).
 

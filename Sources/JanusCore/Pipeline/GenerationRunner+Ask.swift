@@ -68,11 +68,11 @@ extension GenerationRunner {
                 stats.countInFlight(+1)
                 defer { stats.countInFlight(-1) }
                 do {
-                    // The first ask sends the prepared body; its key is the client's own only
-                    // where the provider kinds agree.
+                    // The client is handed the key (and, on the first ask, the prepared body)
+                    // only when the requests were keyed for its own provider.
                     let first = attempt == 1 && attemptsBefore == 0
                     response =
-                        client.providerKind == requests.providerKind || !first
+                        client.providerKind == requests.providerKind
                         ? try await client.complete(request, key: key, body: first ? prepared.body : nil) : try await client.complete(request)
                 } catch {
                     if error.kind == .budget {
