@@ -33,6 +33,13 @@ final class JSONLFile: Sendable {
         start = n == 3 && head == (0xEF, 0xBB, 0xBF) ? 3 : 0
     }
 
+    /// Only a regular file can be read at any offset: a named pipe (`<(zcat ...)`) or a device is
+    /// read front to back.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
         try file.read(into: buffer, count: count, at: offset)

@@ -68,7 +68,7 @@ struct RecordSource {
         try window.skipByteOrderMark()
         if format == .jsonArray, try window.firstNonSpaceByte() != UInt8(ascii: "[") { format = .jsonl }
         switch format {
-        case .jsonl where inRanges && !ByteSources.isGzip(path):
+        case .jsonl where inRanges && !ByteSources.isGzip(path) && JSONLFile.isRegularFile(path):
             let file = try JSONLFile(path: path, maxBytes: maxBytes)
             ranges = file
             nextRange = file.start

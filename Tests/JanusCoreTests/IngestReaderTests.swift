@@ -100,6 +100,31 @@ import Testing
         }
     }
 
+    /// A named pipe (`--source jsonl=<(zcat big.jsonl.gz)`) cannot be read at offsets: it is
+    /// read front to back even where regular files are cut into ranges.
+    @Test func aNamedPipeIsReadFrontToBack() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let path = dir.appendingPathComponent("pipe.jsonl").path
+        try #require(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { return }
+            let text = Array("{\"prompt\": \"a\"}\n\n{\"prompt\": \"b\"}\n".utf8)
+            _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        writer.start()
+        var source = try RecordSource(path: path, maxBytes: 100, inRanges: true)
+        var got: [String] = []
+        while let batch = try source.nextBatch(targetBytes: 1 << 20) {
+            #expect(batch.range == nil)
+            for span in batch.spans {
+                got.append("\(span.line): \((try? source.decoder.decode(span, in: batch.bytes).get()["prompt"]?.stringValue) ?? "?")")
+            }
+        }
+        #expect(got == ["1: a", "3: b"])
+    }
+
     @Test func aBrokenJSONArrayIsFatal() throws {
         #expect(throws: IngestError.self) { try records("cut.json", "[{\"prompt\": \"a\"}, {\"prompt\": ") }
         #expect(throws: IngestError.self) { try records("after.json", "[1] x") }
