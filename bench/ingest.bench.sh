@@ -8,7 +8,7 @@
 # scripts, about 2.7 GB) and `ascii` (short ASCII records, about 0.7 GB).
 # Prints wall time, MB/s, CPU time, peak RSS and planted-vs-found counts.
 # Env: JANUS_BIN (set by bench/run.sh), RECORDS (default 1300000), SEED (corpus, default 7),
-#      SHAPES (default "realistic ascii").
+#      SHAPES (default "realistic ascii"; SHAPES=realistic runs only the realistic row).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${JANUS_BIN:?run through bench/run.sh, or set JANUS_BIN to a release build of janus-data}"
@@ -24,6 +24,7 @@ for shape in ${SHAPES:-realistic ascii}; do
 echo "-- corpus: $shape"
 corpus="$(python3 bench/make_corpus.py --records "$RECORDS" --seed "${SEED:-7}" --shape "$shape")"
 rm -f "$work/janus.db"*
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Run from an empty folder so no janus.yaml is picked up.
 (cd "$work" && /usr/bin/time -v -o "$work/time.txt" "$JANUS_BIN" ingest --db "$work/janus.db" --seed 42 \
     --source nectar="$corpus/nectar.jsonl" \
@@ -33,7 +34,8 @@ rm -f "$work/janus.db"*
     --source openhermes="$corpus/openhermes.jsonl" \
     --recipe clean --quota nectar=12000 --quota ultrafeedback=12000 --quota arena=12000 --quota dsp=12000 --total 100000 \
     --json >"$work/summary.json" 2>"$work/stderr.txt") || { cat "$work/stderr.txt" >&2; exit 1; }
-python3 - "$corpus/planted.json" "$work/summary.json" "$work/time.txt" <<'PY' || status=1
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$corpus/planted.json" "$work/summary.json" "$work/time.txt" "$load_before" "$load_after" <<'PY' || status=1
 import json, re, sys
 planted = json.load(open(sys.argv[1]))
 found = json.load(open(sys.argv[2]))["total"]
@@ -53,7 +55,9 @@ ok = True
 print(f"corpus: {planted['records']:,} records, {planted['bytes'] / 1e6:.0f} MB ({sys.argv[1].rsplit('/', 1)[0]})")
 mbs = planted["bytes"] / 1e6 / wall_s
 print(f"{'wall':<18}{wall_s:>10.2f} s   ({mbs:.0f} MB/s; target >= 180 MB/s)")
-print(f"{'cpu (user+sys)':<18}{cpu:>10.2f} s")
+print(f"{'cpu (user+sys)':<18}{cpu:>10.2f} s   ({planted['bytes'] / 1e6 / cpu:.0f} MB per CPU second)")
+# On a shared machine the wall time is what other jobs leave over; the load says how much.
+print(f"{'load average':<18}{sys.argv[4]:>10}  before, {sys.argv[5]} after (1, 5, 15 min; {__import__('os').cpu_count()} cores)")
 print(f"{'peak RSS':<18}{rss:>10.0f} MB  (target <= 600 MB)")
 print(f"{'sampled':<18}{found['sampled']:>10,}")
 print(f"\n{'count':<18}{'planted':>10}{'found':>10}  check")

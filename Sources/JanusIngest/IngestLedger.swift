@@ -32,19 +32,26 @@ struct IngestLedger {
     private(set) var drops: [IngestDrop] = []
     private var files: [String] = []
     private var fileIndex: [String: UInt32] = [:]
-    private var seen: [DigestKey: Location] = [:]
+    private var seen = DigestMap<Location>()
     private var near: SketchIndex?
     /// The digest of each item in `near`, by item number (its location is in `seen`).
     private var nearOwners: [InstructionDigest] = []
     private(set) var reservoirs: [String: SampleReservoir] = [:]
     private var badExamples: [BadRecord.Kind: Int] = [:]
+    /// `%.2f` of every similarity a sketch can have (agreeing bins / bins), made once: a
+    /// near duplicate's detail is written without `String(format:)`.
+    private var similarityTexts: [String] = []
 
-    init(settings: IngestSettings, seed: Int, examplesPerReason: Int, filterPatterns: [String]) {
+    /// `expectedRecords` sizes the near-duplicate tables at first (a guess; they grow as needed).
+    init(settings: IngestSettings, seed: Int, examplesPerReason: Int, filterPatterns: [String], expectedRecords: Int = 0) {
         self.settings = settings
         self.examplesPerReason = examplesPerReason
         self.filterPatterns = filterPatterns
         if settings.nearDedupEnabled {
-            near = SketchIndex(bands: 14, rows: 8, threshold: settings.nearThreshold, seed: UInt64(truncatingIfNeeded: seed))
+            let index = SketchIndex(
+                bands: 14, rows: 8, threshold: settings.nearThreshold, seed: UInt64(truncatingIfNeeded: seed), expectedItems: expectedRecords)
+            near = index
+            similarityTexts = (0...index.bins).map { String(format: "%.2f", Double($0) / Double(index.bins)) }
         }
     }
 
@@ -98,8 +105,11 @@ struct IngestLedger {
     }
 
     /// Takes one batch of one source, in file order.
+    /// `lineBase` is added to every record's line (a batch read from a range numbers its lines
+    /// from the range's start).
     mutating func take(
-        _ batch: PreparedBatch, spec: SourceSpec, mainSource: String, counts: inout SourceCounts, reservoir: SampleReservoir
+        _ batch: PreparedBatch, lineBase: Int = 0, spec: SourceSpec, mainSource: String, counts: inout SourceCounts,
+        reservoir: SampleReservoir
     ) throws {
         let fileNumber = file(spec.path)
         // Sketch offsets of this batch, to prefetch near-dup table slots a few records ahead.
@@ -111,7 +121,8 @@ struct IngestLedger {
         var nextSketch = 0
         try batch.sketches.withUnsafeBufferPointer { sketches in
             if let base = sketches.baseAddress { for offset in upcoming.prefix(ahead) { near?.prefetch(base + offset) } }
-            for record in batch.records {
+            for var record in batch.records {
+                record.line += lineBase
                 counts.read += 1
                 let here = Location(file: fileNumber, line: UInt32(clamping: record.line))
                 switch record.outcome {
@@ -148,7 +159,7 @@ struct IngestLedger {
                     if let offset = item.sketchOffset, let base = sketches.baseAddress, near != nil {
                         if let hit = near?.checkAndAdd(base + offset) {
                             counts.nearDuplicate += 1
-                            let detail = String(format: "%.2f similar to %@", hit.similarity, describe(nearOwners[hit.item]))
+                            let detail = similarityText(hit.similarity) + " similar to " + describe(nearOwners[hit.item])
                             drop(spec.preset, spec.path, record.line, reason: "near_duplicate", detail: detail, of: nearOwners[hit.item].hex)
                             continue
                         }
@@ -176,6 +187,15 @@ struct IngestLedger {
         if example ?? (summary.examples[reason, default: []].count < examplesPerReason) {
             summary.examples[reason, default: []].append("\(path):\(line): \(detail)")
         }
+    }
+
+    private func similarityText(_ similarity: Double) -> String {
+        let bins = similarityTexts.count - 1
+        let agreeing = Int((similarity * Double(bins)).rounded())
+        guard bins > 0, (0...bins).contains(agreeing), Double(agreeing) / Double(bins) == similarity else {
+            return String(format: "%.2f", similarity)
+        }
+        return similarityTexts[agreeing]
     }
 
     private mutating func file(_ path: String) -> UInt32 {

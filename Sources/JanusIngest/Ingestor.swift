@@ -40,24 +40,37 @@ public struct Ingestor {
         for s in stored { sampledBySource[s.sourceName, default: 0] += 1 }
         for d in earlierFiltered { sampledBySource[d.sourceName, default: 0] += 1 }
         let sampledBefore = stored.count + earlierFiltered.count
-        var ledger = IngestLedger(settings: settings, seed: seed, examplesPerReason: examplesPerReason, filterPatterns: settings.filterPatterns)
+        // Records of the real sources average over 2 KB; sources of shorter ones grow the tables.
+        let inputBytes = sources.reduce(0) { total, spec in
+            total + ((try? FileManager.default.attributesOfItem(atPath: spec.path)[.size] as? Int) ?? 0)
+        }
+        var ledger = IngestLedger(
+            settings: settings, seed: seed, examplesPerReason: examplesPerReason, filterPatterns: settings.filterPatterns,
+            expectedRecords: stored.count + inputBytes / 2048)
         ledger.seed(with: stored, hasher: hasher)
         ledger.seed(withFiltered: earlierFiltered)
 
         for spec in sources {
             let preset = try SourcePreset.named(spec.preset, settings: settings, path: spec.path)
-            var input = try RecordSource(path: spec.path, maxBytes: settings.maxLineBytes, fields: preset.fields)
+            var input = try RecordSource(path: spec.path, maxBytes: settings.maxLineBytes, fields: preset.fields, inRanges: workers > 1)
             let processor = RecordProcessor(
                 preset: preset, decoder: input.decoder, filter: filterFirst ? filter : nil, hasher: hasher, ranker: ranker)
             let capacity = reservoirCapacity(spec.preset, stored: sampledBefore, storedBySource: sampledBySource, others: ledger.reservoirs)
             let reservoir = ledger.reservoir(spec.preset, capacity: capacity)
             var counts = SourceCounts(source: spec.preset)
             let target = batchBytes
+            // Lines of a range count from its start: the ranges before it give the offset.
+            var lineBase = 0
             try OrderedWorkQueue.run(
                 workers: workers, inFlight: workers * 3,
                 next: { try input.nextBatch(targetBytes: target) },
                 transform: { processor.process($0) },
-                consume: { try ledger.take($0, spec: spec, mainSource: preset.mainSource, counts: &counts, reservoir: reservoir) })
+                consume: { batch in
+                    if let failure = batch.failure { throw failure }
+                    let base = batch.newlines == nil ? 0 : lineBase
+                    try ledger.take(batch, lineBase: base, spec: spec, mainSource: preset.mainSource, counts: &counts, reservoir: reservoir)
+                    lineBase += batch.newlines ?? 0
+                })
             ledger.finishSource(counts)
         }
 

@@ -44,17 +44,35 @@ public struct InstructionFilter: Sendable {
     public func matchIndex(_ text: String) -> Int? {
         if patterns.isEmpty { return nil }
         var copy = text
-        // ASCII text: find and lower-case the first line in place, and build a String only when
-        // a regex has to run.
-        let ascii: Int?? = copy.withUTF8 { bytes in
-            guard isASCII(bytes), let range = TextNormalizer.asciiFirstLine(bytes) else { return nil }
+        // On the bytes: find and lower-case (ASCII letters) the first line, and build a String
+        // only when a regex has to run. Nil when the line needs `Character` to be found.
+        let fast: Int?? = copy.withUTF8 { bytes in
+            let (found, exact) = UTF8Bytes.firstNonBlankLine(bytes)
+            guard exact, let range = found else { return nil }
             let line = UnsafeBufferPointer(rebasing: bytes[range])
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: line.count) { lowered in
-                for (i, b) in line.enumerated() { lowered[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                var risky = false
+                var i = 0
+                while i < line.count {
+                    let b = line[i]
+                    if b < 0x80 {
+                        lowered[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                        i += 1
+                        continue
+                    }
+                    // Only scalars with these lead bytes can fold to ASCII letters.
+                    if !risky, b == 0xC3 || b == 0xC4 || b == 0xC5 || b == 0xC7 || b == 0xE1 || b == 0xE2 || b == 0xEF,
+                        let scalar = Unicode.Scalar(UTF8Bytes.scalar(line, at: i).value)
+                    {
+                        risky = InstructionFilter.foldsToASCII(scalar)
+                    }
+                    lowered[i] = b
+                    i += 1
+                }
                 let haystack = UnsafeBufferPointer(lowered)
                 var text: String?
                 for i in patterns.indices {
-                    if let groups = requirements[i], !groups.allSatisfy({ $0.contains { ByteSearch.find($0, in: haystack) != nil } }) {
+                    if !risky, let groups = requirements[i], !groups.allSatisfy({ $0.contains { ByteSearch.find($0, in: haystack) != nil } }) {
                         continue
                     }
                     let string = text ?? String(decoding: line, as: UTF8.self)
@@ -64,7 +82,7 @@ public struct InstructionFilter: Sendable {
                 return .some(nil)
             }
         }
-        if let ascii { return ascii }
+        if let fast { return fast }
         let line = String(TextNormalizer.firstLine(text))
         var lowered = Array(line.utf8)
         var nonASCII = false

@@ -33,22 +33,25 @@ public struct MinHasher: Sendable {
             var shingles = Shingler(size: shingleSize, window: window)
             var words = WordHasher()
             var copy = text
-            copy.withUTF8 { bytes in
+            copy.withUTF8 { bytes in WordScalar.bmp.withUnsafeBufferPointer { table in
                 var i = 0
                 while i < bytes.count {
                     let b = bytes[i]
                     if b < 0x80 {
-                        words.ascii(b, shingles: &shingles, minima: minima, salt: salt)
+                        // The table's entry for an ASCII letter or digit is the word flag and the
+                        // lower-case byte; for anything else 0.
+                        words.ascii(UInt8(truncatingIfNeeded: table[Int(b)]), shingles: &shingles, minima: minima, salt: salt)
                         i += 1
                         continue
                     }
                     // A multi-byte scalar (the bytes of a String are valid UTF-8).
                     let (value, width) = UTF8Bytes.scalar(bytes, at: i)
-                    words.scalar(value, shingles: &shingles, minima: minima, salt: salt)
+                    let fold = value < 0x10000 ? table[Int(value)] : WordScalar.fold(value)
+                    words.scalar(value, fold: fold, shingles: &shingles, minima: minima, salt: salt)
                     i += width
                 }
                 words.end(&shingles, minima: minima, salt: salt)
-            }
+            } }
             guard shingles.finish(into: minima, salt: salt) else { return false }
             densify(minima, into: out)
             return true
@@ -60,12 +63,16 @@ public struct MinHasher: Sendable {
     /// borrowed values only agree when both texts borrow from the same place. One pass to
     /// copy, one leftward lap from the last non-empty bin.
     private func densify(_ minima: UnsafeMutableBufferPointer<UInt64>, into out: UnsafeMutablePointer<UInt8>) {
+        // Without branches on whether a bin is empty: that is close to a coin toss for texts
+        // of a few dozen shingles, and mispredicted branches cost more than the mixes.
         var empty = 0
         var last = -1
         for j in 0..<bins {
             let value = minima[j]
             out[j] = UInt8(truncatingIfNeeded: value)
-            if value == UInt64.max { empty += 1 } else { last = j }
+            let isEmpty = value == UInt64.max
+            empty &+= isEmpty ? 1 : 0
+            last = isEmpty ? last : j
         }
         guard empty > 0, last >= 0 else { return }
         var nearest = minima[last]
@@ -74,16 +81,14 @@ public struct MinHasher: Sendable {
         for _ in 1..<bins {
             j = j == 0 ? bins - 1 : j - 1
             let value = minima[j]
-            if value != UInt64.max {
-                nearest = value
-                distance = 0
-            } else {
-                distance += 1
-                // A full mix: a plain multiply keeps the top byte of close values close, so two
-                // texts of one or two shingles that fell in the same bin agreed on most borrowed
-                // bins (false near duplicates among short texts).
-                out[j] = UInt8(truncatingIfNeeded: mix(nearest ^ distance) >> 56)
-            }
+            let isEmpty = value == UInt64.max
+            nearest = isEmpty ? nearest : value
+            distance = isEmpty ? distance &+ 1 : 0
+            // A full mix: a plain multiply keeps the top byte of close values close, so two
+            // texts of one or two shingles that fell in the same bin agreed on most borrowed
+            // bins (false near duplicates among short texts).
+            let borrowed = UInt8(truncatingIfNeeded: mix(nearest ^ distance) >> 56)
+            out[j] = isEmpty ? borrowed : out[j]
         }
     }
 }
@@ -93,12 +98,11 @@ private struct WordHasher {
     var hash = fnvOffset
     var inWord = false
 
+    /// `b` is an ASCII byte lower-cased when it belongs to a word (letters, digits), else 0.
     @inline(__always) mutating func ascii(
-        _ byte: UInt8, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
+        _ b: UInt8, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
     ) {
-        var b = byte
-        if b >= 0x41, b <= 0x5A { b |= 0x20 }
-        if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+        if b != 0 {
             // h * 33 + b: a two-cycle dependency per byte (shift and add), mixed at the word's end.
             hash = (hash << 5) &+ hash &+ UInt64(b)
             inWord = true
@@ -107,10 +111,10 @@ private struct WordHasher {
         }
     }
 
-    mutating func scalar(
-        _ value: UInt32, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
+    /// `fold` is `WordScalar.fold(value)`.
+    @inline(__always) mutating func scalar(
+        _ value: UInt32, fold: UInt32, shingles: inout Shingler, minima: UnsafeMutableBufferPointer<UInt64>, salt: UInt64
     ) {
-        let fold = WordScalar.fold(value)
         guard fold != 0 else {
             end(&shingles, minima: minima, salt: salt)
             return
@@ -144,7 +148,7 @@ enum WordScalar {
         value < 0x10000 ? bmp[Int(value)] : compute(value)
     }
 
-    private static let bmp: [UInt32] = (0..<UInt32(0x10000)).map(compute)
+    static let bmp: [UInt32] = (0..<UInt32(0x10000)).map(compute)
 
     private static func compute(_ value: UInt32) -> UInt32 {
         guard let scalar = Unicode.Scalar(value) else { return 0 }
@@ -202,7 +206,7 @@ private struct Shingler {
         let x = mix(rolling ^ salt)
         let bin = Int(truncatingIfNeeded: ((x >> 32) &* UInt64(minima.count)) >> 32)
         let value = x & 0xFFFF_FFFF
-        if value < minima[bin] { minima[bin] = value }
+        minima[bin] = min(minima[bin], value)
     }
 }
 

@@ -20,6 +20,13 @@ struct RawBatch: Sendable {
     var sequence = 0
     var bytes: [UInt8] = []
     var spans: [Span] = []
+    /// A byte range of a JSON Lines file that the worker reads and splits itself (see
+    /// `JSONLFile`); nil when the records are already in `bytes`.
+    var range: Range<Int>?
+    var file: JSONLFile?
+    /// For a range: the spans' lines count from 1 within it, and it holds this many line
+    /// ends (the next range's lines start that much later). Nil: lines are absolute.
+    var newlines: Int?
 
     init(sequence: Int = 0, reserving capacity: Int = 0) {
         self.sequence = sequence
@@ -29,6 +36,11 @@ struct RawBatch: Sendable {
     mutating func append(_ pointer: UnsafePointer<UInt8>, count: Int, line: Int) {
         spans.append(Span(start: bytes.count, count: count, line: line, kind: .record))
         bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
+    }
+
+    /// Adds a record whose bytes are already in `bytes`.
+    mutating func appendSpan(start: Int, count: Int, line: Int) {
+        spans.append(Span(start: start, count: count, line: line, kind: .record))
     }
 
     mutating func appendMarker(_ kind: Kind, line: Int) {

@@ -30,6 +30,10 @@ struct PreparedInstruction: Sendable {
 
 /// The records of one batch, in file order, their sketches and their strings side by side.
 struct PreparedBatch: Sendable {
+    /// As `RawBatch.newlines`: nil when the records' lines are absolute.
+    var newlines: Int?
+    /// The range could not be read: the ingest stops with this error.
+    var failure: IngestError?
     var records: [PreparedRecord] = []
     var sketches: [UInt8] = []
     var strings: [UInt8] = []
@@ -56,8 +60,18 @@ struct RecordProcessor: Sendable {
     let hasher: MinHasher?
     let ranker: SampleRanker
 
-    func process(_ batch: RawBatch) -> PreparedBatch {
+    func process(_ input: RawBatch) -> PreparedBatch {
         var out = PreparedBatch()
+        var batch = input
+        if let file = input.file, let range = input.range {
+            do {
+                batch = try file.lines(in: range)
+            } catch {
+                out.failure = error as? IngestError ?? .cannotRead(path: file.path, reason: "\(error)")
+                return out
+            }
+        }
+        out.newlines = batch.newlines
         out.records.reserveCapacity(batch.spans.count)
         for span in batch.spans {
             let outcome: PreparedRecord.Outcome

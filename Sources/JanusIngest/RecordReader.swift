@@ -45,10 +45,15 @@ public enum RecordReader {
 struct RecordSource {
     let path: String
     let decoder: RecordDecoder
-    private var splitter: any RecordSplitter
+    private var splitter: (any RecordSplitter)?
+    /// A plain JSON Lines file read in ranges by the workers, and where the next range starts.
+    private var ranges: JSONLFile?
+    private var nextRange = 0
     private var sequence = 0
 
-    init(path: String, maxBytes: Int, fields: Set<String>? = nil) throws {
+    /// With `inRanges`, a plain JSON Lines file comes as byte ranges that the worker threads
+    /// read and split (`RawBatch.range`); everything else comes as records.
+    init(path: String, maxBytes: Int, fields: Set<String>? = nil, inRanges: Bool = false) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw IngestError.cannotRead(path: path, reason: "no such file")
         }
@@ -63,6 +68,11 @@ struct RecordSource {
         try window.skipByteOrderMark()
         if format == .jsonArray, try window.firstNonSpaceByte() != UInt8(ascii: "[") { format = .jsonl }
         switch format {
+        case .jsonl where inRanges && !ByteSources.isGzip(path) && JSONLFile.isRegularFile(path):
+            let file = try JSONLFile(path: path, maxBytes: maxBytes)
+            ranges = file
+            nextRange = file.start
+            decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes, fields: fields)
         case .jsonl:
             splitter = JSONLSplitter(window, maxBytes: maxBytes)
             decoder = RecordDecoder(format: format, header: [], maxBytes: maxBytes, fields: fields)
@@ -80,8 +90,19 @@ struct RecordSource {
 
     /// The next batch of about `targetBytes`, or nil at the end of the file.
     mutating func nextBatch(targetBytes: Int) throws -> RawBatch? {
+        if let file = ranges {
+            guard nextRange < file.size else { return nil }
+            var batch = RawBatch(sequence: sequence)
+            let end = min(file.size, nextRange + max(1, targetBytes))
+            batch.range = nextRange..<end
+            batch.file = file
+            nextRange = end
+            sequence += 1
+            return batch
+        }
+        guard splitter != nil else { return nil }
         var batch = RawBatch(sequence: sequence, reserving: targetBytes + (targetBytes >> 2))
-        guard try splitter.fill(&batch, targetBytes: targetBytes) else { return nil }
+        guard try splitter?.fill(&batch, targetBytes: targetBytes) == true else { return nil }
         sequence += 1
         return batch
     }

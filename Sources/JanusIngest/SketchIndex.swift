@@ -24,15 +24,19 @@ struct SketchIndex {
     private var capacityBits: Int
     private let salts: [UInt64]
 
-    init(bands: Int, rows: Int, threshold: Double, seed: UInt64) {
+    /// Tables are made for `expectedItems` at first (at most 2^21 slots per band, 117 MB for 14
+    /// bands), so that a large ingest does not rebuild them at every doubling on its way there.
+    init(bands: Int, rows: Int, threshold: Double, seed: UInt64, expectedItems: Int = 0) {
         precondition(bands > 0 && bands <= 32 && rows > 0, "1 to 32 bands")
         self.bands = bands
         self.rows = rows
         self.threshold = threshold
         var generator = SeededGenerator(seed: seed ^ 0x6261_6E64_7321)
         salts = (0..<bands).map { _ in generator.next() }
-        capacityBits = 12
-        slots = SlotTable(count: bands << 12)
+        var bits = 12
+        while bits < 21, expectedItems * 4 > (1 << bits) * 3 { bits += 1 }
+        capacityBits = bits
+        slots = SlotTable(count: bands << bits)
     }
 
     var bins: Int { bands * rows }

@@ -1,3 +1,4 @@
+import Foundation
 import JanusSupport
 
 /// Identity of an instruction: Unicode NFC, runs of white space folded to one space, trimmed.
@@ -23,10 +24,16 @@ public enum TextNormalizer {
     private static func trimmedLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let range = UTF8Bytes.trimmed(bytes)
         var crlf = false
-        if range.count > 1 {
-            for i in range.lowerBound..<(range.upperBound - 1) where bytes[i] == 0x0D && bytes[i + 1] == 0x0A {
-                crlf = true
-                break
+        if range.count > 1, let base = bytes.baseAddress {
+            var i = range.lowerBound
+            let last = range.upperBound - 1
+            while i < last, let found = memchr(base + i, 0x0D, last - i) {
+                i = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                if bytes[i + 1] == 0x0A {
+                    crlf = true
+                    break
+                }
+                i += 1
             }
         }
         if range.count == bytes.count, !crlf { return nil }
@@ -74,10 +81,33 @@ public enum TextNormalizer {
     /// Writes `bytes` with every run of white space as one space, and none at the ends, to
     /// `out` (at least as long); returns the length written.
     private static func foldWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let source = bytes.baseAddress, let target = out.baseAddress else { return 0 }
         var n = 0
         var pendingSpace = false
         var i = 0
-        while i < bytes.count {
+        let count = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i < count {
+            // Bytes 0x21-0x7F are copied eight at a time up to the first other one (white space,
+            // a control character or a multi-byte scalar). The written length never passes the
+            // read one (`n <= i`), so a whole word always fits in `out`.
+            while i + 8 <= count {
+                let w = UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self)
+                let special = (((w &- ones &* 0x21) & ~w) | w) & highs
+                let plain = special == 0 ? 8 : special.trailingZeroBitCount >> 3
+                if plain == 0 { break }
+                if pendingSpace {
+                    target[n] = 0x20
+                    n += 1
+                    pendingSpace = false
+                }
+                UnsafeMutableRawPointer(target + n).storeBytes(of: w, as: UInt64.self)
+                n += plain
+                i += plain
+                if plain < 8 { break }
+            }
+            guard i < count else { break }
             let b = bytes[i]
             var width = 1
             let space: Bool
@@ -115,12 +145,5 @@ public enum TextNormalizer {
         guard let range = found else { return "" }
         let utf8 = text.utf8
         return text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
-    }
-}
-
-extension TextNormalizer {
-    /// The byte range of the first non-blank line of ASCII text (lines end at LF, VT, FF, CR).
-    static func asciiFirstLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        UTF8Bytes.firstNonBlankLine(bytes).range
     }
 }

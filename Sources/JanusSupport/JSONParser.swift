@@ -93,12 +93,30 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a string key")
             }
-            let key = try parseString()
+            let key: String
+            var wanted = true
+            if let keys {
+                // A key of plain ASCII (no escapes) is compared on its bytes: no String is made
+                // for the keys that are skipped.
+                let keyStart = index + 1
+                let keyEnd = UTF8Bytes.skipPlainStringBytes(bytes, from: keyStart, stopAtNonASCII: true)
+                if keyEnd < bytes.count, bytes[keyEnd] == UInt8(ascii: "\"") {
+                    let raw = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
+                    index = keyEnd + 1
+                    wanted = keys.contains { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }
+                    key = wanted ? String(decoding: raw, as: UTF8.self) : ""
+                } else {
+                    key = try parseString()
+                    wanted = keys.contains(key)
+                }
+            } else {
+                key = try parseString()
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            if let keys, !keys.contains(key) {
+            if !wanted {
                 try skipValue(depth: depth + 1)
             } else {
                 pairs.append((key, try parseValue(depth: depth + 1)))
@@ -232,10 +250,12 @@ public struct JSONParser {
     }
 
     private func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        guard let s = String(validating: slice, as: UTF8.self) else {
+        // Checked here, then decoded: `String(validating:)` is generic and looks up type
+        // metadata on every call.
+        guard UTF8Bytes.isValid(slice) else {
             throw JSONParseError(message: "invalid UTF-8 in string", offset: offset)
         }
-        return s
+        return String(decoding: slice, as: UTF8.self)
     }
 
     package mutating func parseNumber() throws(JSONParseError) -> JSONValue {

@@ -9,21 +9,29 @@
 package enum NFC {
     /// True when `bytes` (valid UTF-8) is certainly in NFC.
     package static func quickCheck(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                i += 1
-            } else if b < 0xCC {
-                i += 2  // U+0080-U+02FF: Latin-1 and Latin Extended letters, all starters with quick check Yes
-            } else {
-                let (v, w) = UTF8Bytes.scalar(bytes, at: i)
-                guard isQuickYes(v) else { return false }
-                i += w
+        guard let base = bytes.baseAddress else { return true }
+        // The table once per text, not once per scalar (each access of a static goes through
+        // its lazy initialiser).
+        return bmpQuickYes.withUnsafeBufferPointer { table in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                i = UTF8Bytes.skipASCIIWords(base, from: i, count: n)
+                guard i < n else { break }
+                let b = bytes[i]
+                if b < 0x80 {
+                    i += 1
+                } else if b < 0xCC {
+                    i += 2  // U+0080-U+02FF: Latin-1 and Latin Extended letters, all starters with quick check Yes
+                } else {
+                    let (v, w) = UTF8Bytes.scalar(bytes, at: i)
+                    let yes = v < 0x10000 ? table[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0 : computeQuickYes(v)
+                    guard yes else { return false }
+                    i += w
+                }
             }
+            return true
         }
-        return true
     }
 
     /// The NFC form of `bytes` (valid UTF-8), or nil when the quick check shows it already is.

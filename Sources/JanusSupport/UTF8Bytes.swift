@@ -3,7 +3,7 @@
 package enum UTF8Bytes {
     /// The scalar starting at `i` and its length in bytes. `bytes` must be valid UTF-8 and `i`
     /// the start of a scalar.
-    @inline(__always) package static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, width: Int) {
+    @inlinable @inline(__always) package static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, width: Int) {
         let b0 = UInt32(bytes[i])
         if b0 < 0x80 { return (b0, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
@@ -15,7 +15,7 @@ package enum UTF8Bytes {
     }
 
     /// The length of the scalar that ends just before `end` (1 to 4).
-    @inline(__always) package static func widthBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Int {
+    @inlinable @inline(__always) package static func widthBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Int {
         var start = end - 1
         while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
         return end - start
@@ -24,7 +24,7 @@ package enum UTF8Bytes {
     /// True for the scalars with the Unicode White_Space property: tab to carriage return,
     /// space, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
     /// (The same set as Foundation's `whitespacesAndNewlines` and `Unicode.Scalar.Properties.isWhitespace`.)
-    @inline(__always) package static func isWhitespace(_ v: UInt32) -> Bool {
+    @inlinable @inline(__always) package static func isWhitespace(_ v: UInt32) -> Bool {
         if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
         switch v {
         case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
@@ -34,7 +34,7 @@ package enum UTF8Bytes {
 
     /// True for the scalars that end a line (`Character.isNewline`): LF, VT, FF, CR, U+0085,
     /// U+2028, U+2029.
-    @inline(__always) package static func isNewline(_ v: UInt32) -> Bool {
+    @inlinable @inline(__always) package static func isNewline(_ v: UInt32) -> Bool {
         (v >= 0x0A && v <= 0x0D) || v == 0x85 || v == 0x2028 || v == 0x2029
     }
 
@@ -64,7 +64,6 @@ package enum UTF8Bytes {
         var start = 0
         while start < bytes.count {
             var end = start
-            var firstOther: (offset: Int, afterSpace: Bool)?
             var width = 0
             var afterSpace = false
             while end < bytes.count {
@@ -72,7 +71,7 @@ package enum UTF8Bytes {
                 if b < 0x80 {
                     if b >= 0x0A, b <= 0x0D { width = 1; break }
                     let space = b == 0x20 || b == 0x09
-                    if !space, firstOther == nil { firstOther = (end, false) }
+                    if !space { return (start..<lineEnd(bytes, from: end), true) }
                     afterSpace = space
                     end += 1
                     continue
@@ -80,14 +79,52 @@ package enum UTF8Bytes {
                 let (v, w) = scalar(bytes, at: end)
                 if v == 0x85 || v == 0x2028 || v == 0x2029 { width = w; break }
                 let space = isWhitespace(v)
-                if !space, firstOther == nil { firstOther = (end, afterSpace) }
+                if !space { return (start..<lineEnd(bytes, from: end), !afterSpace) }
                 afterSpace = space
                 end += w
             }
-            if let firstOther { return (start..<end, !firstOther.afterSpace) }
             start = end + max(width, 1)
         }
         return (nil, true)
+    }
+
+    /// Where the line holding offset `from` ends (at LF, VT, FF, CR, U+0085, U+2028, U+2029 or
+    /// the end of `bytes`). Eight bytes at a time past plain ASCII.
+    private static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = bytes.baseAddress else { return from }
+        let count = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var end = from
+        while end < count {
+            // No byte below 0x0E and none of 0x80 or more: no line end among these eight.
+            while end + 8 <= count {
+                let w = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
+                if (((w &- ones &* 0x0E) & ~w) | w) & highs != 0 { break }
+                end += 8
+            }
+            guard end < count else { break }
+            let b = bytes[end]
+            if b < 0x80 {
+                if b >= 0x0A, b <= 0x0D { return end }
+                end += 1
+            } else if b == 0xC2 || b == 0xE2 {
+                let (v, w) = scalar(bytes, at: end)
+                if v == 0x85 || v == 0x2028 || v == 0x2029 { return end }
+                end += w
+            } else {
+                end += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            }
+        }
+        return count
+    }
+
+    /// From `from`, past whole eight-byte words of ASCII: where the first word holding a byte of
+    /// 0x80 or more (or fewer than eight bytes) starts.
+    @inlinable @inline(__always) package static func skipASCIIWords(_ base: UnsafePointer<UInt8>, from: Int, count: Int) -> Int {
+        var i = from
+        while i + 8 <= count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        return i
     }
 
     /// True when `bytes` is well-formed UTF-8: no stray continuation bytes, overlong forms,
@@ -97,11 +134,39 @@ package enum UTF8Bytes {
         var i = 0
         let n = bytes.count
         @inline(__always) func continuation(_ k: Int) -> Bool { bytes[k] & 0xC0 == 0x80 }
+        guard let base = bytes.baseAddress else { return true }
         while i < n {
+            i = skipASCIIWords(base, from: i, count: n)
+            guard i < n else { break }
             let b0 = bytes[i]
             if b0 < 0x80 {
                 i += 1
-            } else if b0 < 0xC2 {
+                continue
+            }
+            if i + 4 <= n {
+                // The lead byte and its continuation bytes checked in one word (little-endian:
+                // the lead byte is the lowest).
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self).littleEndian
+                if w & 0xC0E0 == 0x80C0 {
+                    guard b0 >= 0xC2 else { return false }
+                    i += 2
+                    continue
+                }
+                if w & 0xC0_C0F0 == 0x80_80E0 {
+                    let b1 = UInt8(truncatingIfNeeded: w >> 8)
+                    if (b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 >= 0xA0) { return false }
+                    i += 3
+                    continue
+                }
+                if w & 0xC0C0_C0F8 == 0x8080_80F0 {
+                    let b1 = UInt8(truncatingIfNeeded: w >> 8)
+                    if b0 >= 0xF5 || (b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 >= 0x90) { return false }
+                    i += 4
+                    continue
+                }
+                return false
+            }
+            if b0 < 0xC2 {
                 return false
             } else if b0 < 0xE0 {
                 guard i + 1 < n, continuation(i + 1) else { return false }
@@ -126,7 +191,7 @@ package enum UTF8Bytes {
     /// From `start`, the offset of the first byte that a JSON string scanner must look at: a
     /// quote, a backslash, a control character or (when `stopAtNonASCII`) a byte of 0x80 or
     /// more; `bytes.count` when there is none. Eight bytes at a time.
-    @inline(__always) package static func skipPlainStringBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, stopAtNonASCII: Bool) -> Int {
+    @inlinable @inline(__always) package static func skipPlainStringBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, stopAtNonASCII: Bool) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var i = start
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -149,7 +214,7 @@ package enum UTF8Bytes {
     }
 
     /// Appends the UTF-8 encoding of scalar `v` to a running `h * 33 + byte` hash.
-    @inline(__always) package static func hash(_ v: UInt32, into h: inout UInt64) {
+    @inlinable @inline(__always) package static func hash(_ v: UInt32, into h: inout UInt64) {
         @inline(__always) func add(_ b: UInt32) { h = (h << 5) &+ h &+ UInt64(b) }
         if v < 0x80 {
             add(v)

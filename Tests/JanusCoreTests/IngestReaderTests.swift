@@ -65,6 +65,66 @@ import Testing
         #expect(try records("empty.json", " [ ] ").isEmpty)
     }
 
+    /// Worker threads cut a plain JSON Lines file in byte ranges (each owns the lines that start
+    /// in it): for every range size, the same records with the same line numbers as reading
+    /// it front to back, whatever falls on a boundary (CRLF, blank lines, a byte-order mark,
+    /// lines over the limit or longer than a range, no final line end, multi-byte scalars).
+    @Test func rangesCutTheSameRecordsAsReadingFrontToBack() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let long = "{\"prompt\": \"" + String(repeating: "z", count: 150) + "\"}"
+        let body = "{\"prompt\": \"a\"}\r\n\n   \n\(long)\n{\"prompt\": \"b\"}\n\n\(long)\r\n{\"prompt\": \"\u{00E9}\u{4E2D}\"}\n \t \n"
+            + "{\"prompt\": [1 2]}\n\r\n{\"prompt\": \"c\"}"
+        // The second set: a limit far above the range size and a line longer than the first read.
+        let wide = "{\"prompt\": \"" + String(repeating: "w", count: 70_000) + "\"}"
+        let cases: [(text: String, maxBytes: Int)] = [
+            (body, 100), ("\u{FEFF}" + body + "\n", 100), (body + "\n\n" + long, 100), ("\n\n", 100), ("\u{FEFF}", 100),
+            (body + "\n" + wide + "\n" + body, 100_000), (wide, 100_000), (wide + "\n" + wide, 50_000),
+        ]
+        for (number, (text, maxBytes)) in cases.enumerated() {
+            let url = dir.appendingPathComponent("r\(number).jsonl")
+            try Data(text.utf8).write(to: url)
+            var expected: [String] = []
+            try RecordReader.forEachRecord(path: url.path, maxLineBytes: maxBytes) { expected.append("\($0.line): \($0.value)") }
+            for size in [1, 2, 3, 5, 8, 13, 40, 100, 1000, 40_000, 1 << 20] {
+                var source = try RecordSource(path: url.path, maxBytes: maxBytes, inRanges: true)
+                var got: [String] = []
+                var base = 0
+                while let batch = try source.nextBatch(targetBytes: size) {
+                    let file = try #require(batch.file)
+                    let cut = try file.lines(in: try #require(batch.range))
+                    for span in cut.spans { got.append("\(span.line + base): \(source.decoder.decode(span, in: cut.bytes))") }
+                    base += try #require(cut.newlines)
+                }
+                #expect(got == expected, "case \(number), ranges of \(size) bytes")
+            }
+        }
+    }
+
+    /// A named pipe (`--source jsonl=<(zcat big.jsonl.gz)`) cannot be read at offsets: it is
+    /// read front to back even where regular files are cut into ranges.
+    @Test func aNamedPipeIsReadFrontToBack() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let path = dir.appendingPathComponent("pipe.jsonl").path
+        try #require(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { return }
+            let text = Array("{\"prompt\": \"a\"}\n\n{\"prompt\": \"b\"}\n".utf8)
+            _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        writer.start()
+        var source = try RecordSource(path: path, maxBytes: 100, inRanges: true)
+        var got: [String] = []
+        while let batch = try source.nextBatch(targetBytes: 1 << 20) {
+            #expect(batch.range == nil)
+            for span in batch.spans {
+                got.append("\(span.line): \((try? source.decoder.decode(span, in: batch.bytes).get()["prompt"]?.stringValue) ?? "?")")
+            }
+        }
+        #expect(got == ["1: a", "3: b"])
+    }
+
     @Test func aBrokenJSONArrayIsFatal() throws {
         #expect(throws: IngestError.self) { try records("cut.json", "[{\"prompt\": \"a\"}, {\"prompt\": ") }
         #expect(throws: IngestError.self) { try records("after.json", "[1] x") }

@@ -35,21 +35,28 @@ final class FileRandomAccess: RandomAccessBytes {
 
     func read(at offset: Int, count: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
+        let done = try out.withUnsafeMutableBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            return try read(into: base, count: count, at: offset)
+        }
+        if done < count { throw IngestError.cannotRead(path: path, reason: "the file ends early (truncated while being read?)") }
+        return out
+    }
+
+    /// Reads up to `count` bytes at `offset` into `buffer`; fewer only at the end of the file.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
         var done = 0
-        try out.withUnsafeMutableBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while done < count {
-                let n = pread(fd, base + done, count - done, off_t(offset + done))
-                if n > 0 {
-                    done += n
-                } else if n == 0 {
-                    throw IngestError.cannotRead(path: path, reason: "the file ends early (truncated while being read?)")
-                } else if errno != EINTR {
-                    throw IngestError.cannotRead(path: path, reason: String(cString: strerror(errno)))
-                }
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if n > 0 {
+                done += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                throw IngestError.cannotRead(path: path, reason: String(cString: strerror(errno)))
             }
         }
-        return out
+        return done
     }
 }
 
