@@ -191,7 +191,16 @@ public struct TokenUsage: Sendable, Hashable, Codable {
 
     /// A rough count for text with no server count: about four characters a token.
     public static func estimateTokens(_ text: String) -> Int {
-        max(1, (text.utf8.count + 3) / 4)
+        estimateTokens(bytes: text.utf8.count)
+    }
+
+    /// `estimateTokens` of the messages' contents joined by line breaks, without joining them.
+    public static func estimatePromptTokens(_ messages: [ChatMessage]) -> Int {
+        estimateTokens(bytes: messages.reduce(max(0, messages.count - 1)) { $0 + $1.content.utf8.count })
+    }
+
+    private static func estimateTokens(bytes: Int) -> Int {
+        max(1, (bytes + 3) / 4)
     }
 }
 

@@ -91,9 +91,7 @@ public final class OpenAIClient: ChatClient {
         // The body is written once: it is what is sent and what the key hashes.
         let body = body ?? request.wireBytes()
         let key = key ?? ChatRequest.key(provider: providerKind, wireBytes: body, salt: request.keySalt)
-        // As `TokenUsage.estimateTokens` of the contents joined by newlines, without joining them.
-        let promptBytes = request.messages.reduce(max(0, request.messages.count - 1)) { $0 + $1.content.utf8.count }
-        let promptEstimate = max(1, (promptBytes + 3) / 4)
+        let promptEstimate = TokenUsage.estimatePromptTokens(request.messages)
         let tokenCost = promptEstimate + (request.sampling.maxTokens ?? 0)
         var http = HTTPRequest(url: "", body: body, limits: TransferLimits(settings), caBundle: caBundle)
         var attempt = 0

@@ -40,12 +40,10 @@ public struct OfflineProvider: ChatClient {
             let system = request.messages.first { $0.role == "system" }?.content ?? ""
             content = response(to: prompt, system: system, rng: &rng)
         }
-        // The estimate of the messages joined by line breaks, without joining them.
-        let promptBytes = request.messages.reduce(max(0, request.messages.count - 1)) { $0 + $1.content.utf8.count }
         return ChatResponse(
             content: content, finishReason: "stop",
             usage: TokenUsage(
-                promptTokens: max(1, (promptBytes + 3) / 4), completionTokens: TokenUsage.estimateTokens(content)),
+                promptTokens: TokenUsage.estimatePromptTokens(request.messages), completionTokens: TokenUsage.estimateTokens(content)),
             model: "offline")
     }
 

@@ -32,7 +32,7 @@ public struct PipelineStatus: Sendable {
                 ready += 1
                 if stale { self.stale += 1 }
                 if templateChanged { self.templateChanged += 1 }
-                readyPromptTokens += TokenUsage.estimateTokens(prepared.request.messages.map(\.content).joined(separator: "\n"))
+                readyPromptTokens += TokenUsage.estimatePromptTokens(prepared.request.messages)
             case .blocked:
                 pending += 1
             }
