@@ -12,6 +12,10 @@ APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libsnappy-dev lib
 TEST_APT_PACKAGES := python3-venv chromium nginx openssl
 VENV := .venv
 BIN := .build/debug/janus-data
+# Seconds each swift test run may take before it is stopped and the tests that had not ended
+# are named (Tests/run_with_limit.py): a deadlocked test fails the run instead of hanging it.
+TEST_LIMIT ?= 1800
+LIMITED := $(PYTHON) Tests/run_with_limit.py $(TEST_LIMIT)
 # make install PREFIX=... DESTDIR=...: the one release binary, which carries its seeds and
 # prompt templates inside itself (nothing else is installed).
 PREFIX ?= /usr/local
@@ -63,7 +67,7 @@ install: $(RELEASE_BIN)
 # The release build first: InstalledBinaryTests runs `make install` into a temporary prefix,
 # which then has nothing to build (a nested swift build would wait on this run's lock of .build).
 test: build release setup-test
-	$(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
+	$(LIMITED) $(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
 
 # Runs the whole pipeline on the bundled sample with the offline provider; exports to ./out,
 # then writes the HTML report (out/report.html) and prints its path.
@@ -93,11 +97,11 @@ sanitize: setup-test
 	@mkdir -p .build-tsan/sanitizer-reports .build-asan/sanitizer-reports
 	@rm -f .build-tsan/sanitizer-reports/* .build-asan/sanitizer-reports/*
 	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/tsan.supp log_path=$(CURDIR)/.build-tsan/sanitizer-reports/tsan $$TSAN_OPTIONS" \
-		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan $(SWIFT_FLAGS) \
+		$(LIMITED) $(SWIFT) test --sanitize=thread --scratch-path .build-tsan $(SWIFT_FLAGS) \
 		|| { cat .build-tsan/sanitizer-reports/* 2>/dev/null; exit 1; }
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp $$LSAN_OPTIONS" \
 	ASAN_OPTIONS="log_path=$(CURDIR)/.build-asan/sanitizer-reports/asan $$ASAN_OPTIONS" \
-		$(SWIFT) test --sanitize=address --scratch-path .build-asan $(SWIFT_FLAGS) \
+		$(LIMITED) $(SWIFT) test --sanitize=address --scratch-path .build-asan $(SWIFT_FLAGS) \
 		|| { cat .build-asan/sanitizer-reports/* 2>/dev/null; exit 1; }
 
 # libFuzzer targets (Fuzz/, a package of its own that depends on this one by path), each run

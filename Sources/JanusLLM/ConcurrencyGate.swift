@@ -9,11 +9,13 @@ package final class ConcurrencyGate: Sendable {
         var inUse = 0
         var waiters = WaiterQueue<Bool>()
 
-        mutating func admitWaiters() {
-            while inUse < adaptive.limit, let continuation = waiters.popFirst() {
+        /// Gives free slots to the longest waiters; they are resumed by the caller, unlocked.
+        mutating func admitWaiters() -> Wakeups<Bool> {
+            var wakeups = Wakeups<Bool>()
+            while inUse < adaptive.limit, waiters.admitFirst(true, into: &wakeups) {
                 inUse += 1
-                continuation.resume(returning: true)
             }
+            return wakeups
         }
     }
 
@@ -40,8 +42,8 @@ package final class ConcurrencyGate: Sendable {
     package func release() {
         state.withLock { state in
             state.inUse -= 1
-            state.admitWaiters()
-        }
+            return state.admitWaiters()
+        }.resume()
     }
 
     /// The pace and generation in force now.
@@ -57,10 +59,11 @@ package final class ConcurrencyGate: Sendable {
     package func answered(throttled: Bool, sent: Int) -> Double?? {
         let elapsed = ContinuousClock.now - origin
         let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return state.withLock { state -> Double?? in
-            guard state.adaptive.record(throttled: throttled, sent: sent, now: now) else { return .none }
-            state.admitWaiters()
-            return .some(state.adaptive.pacedRate)
+        let (changed, wakeups) = state.withLock { state -> (Double??, Wakeups<Bool>) in
+            guard state.adaptive.record(throttled: throttled, sent: sent, now: now) else { return (.none, Wakeups()) }
+            return (.some(state.adaptive.pacedRate), state.admitWaiters())
         }
+        wakeups.resume()
+        return changed
     }
 }

@@ -54,11 +54,13 @@ final class EndpointPool: Sendable {
             lanes[index].assigned += 1
         }
 
-        mutating func admitWaiters(now: Double) {
-            while let index = pick(now: now), let continuation = waiters.popFirst() {
+        /// Gives open slots to the longest waiters; they are resumed by the caller, unlocked.
+        mutating func admitWaiters(now: Double) -> Wakeups<Int?> {
+            var wakeups = Wakeups<Int?>()
+            while let index = pick(now: now), waiters.admitFirst(index, into: &wakeups) {
                 take(index)
-                continuation.resume(returning: index)
             }
+            return wakeups
         }
     }
 
@@ -102,11 +104,14 @@ final class EndpointPool: Sendable {
     /// 429). Returns the new pace (nil: none) when the answer changed the limit or the pace.
     func answered(_ lane: EndpointLane, throttled: Bool, sent: Int) -> Double?? {
         let time = now
-        return state.withLock { state -> Double?? in
-            guard state.lanes[lane.index].adaptive.record(throttled: throttled, sent: sent, now: time) else { return .none }
-            state.admitWaiters(now: time)
-            return .some(state.lanes[lane.index].adaptive.pacedRate)
+        let (changed, wakeups) = state.withLock { state -> (Double??, Wakeups<Int?>) in
+            guard state.lanes[lane.index].adaptive.record(throttled: throttled, sent: sent, now: time) else {
+                return (.none, Wakeups())
+            }
+            return (.some(state.lanes[lane.index].adaptive.pacedRate), state.admitWaiters(now: time))
         }
+        wakeups.resume()
+        return changed
     }
 
     /// Gives `lane`'s slot back after an attempt that ended as said; returns true when `lane` is
@@ -117,15 +122,16 @@ final class EndpointPool: Sendable {
     func release(_ lane: EndpointLane, answered: Bool, trouble: Bool, connectFailed: Bool, retryAfter: Double?) -> Bool {
         let several = lanes.count > 1
         let time = now
-        let (cooling, wake): (Bool, Double?) = state.withLock { state in
-            defer {
-                state.lanes[lane.index].inUse -= 1
-                state.admitWaiters(now: time)
-            }
-            guard several else { return (false, nil) }
-            return state.lanes[lane.index].health.ended(
-                answered: answered, trouble: trouble, connectFailed: connectFailed, retryAfter: retryAfter, now: time)
+        let (cooling, wake, wakeups): (Bool, Double?, Wakeups<Int?>) = state.withLock { state in
+            let (cooling, wake) =
+                several
+                ? state.lanes[lane.index].health.ended(
+                    answered: answered, trouble: trouble, connectFailed: connectFailed, retryAfter: retryAfter, now: time)
+                : (false, nil)
+            state.lanes[lane.index].inUse -= 1
+            return (cooling, wake, state.admitWaiters(now: time))
         }
+        wakeups.resume()
         guard let wake else { return cooling }
         // Waiters may be waiting for this endpoint alone: look again when it comes back.
         Task { [weak self] in
@@ -137,7 +143,7 @@ final class EndpointPool: Sendable {
 
     private func admitAfterCooldown() {
         let time = now
-        state.withLock { $0.admitWaiters(now: time) }
+        state.withLock { $0.admitWaiters(now: time) }.resume()
     }
 
     /// Each endpoint's limit in force, requests in flight, pace, and cooldown left.

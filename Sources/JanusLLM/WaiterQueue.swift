@@ -4,6 +4,13 @@ import JanusSupport
 /// `EndpointPool`): `order[head...]` are ids, `waiting` holds the live ones (a cancelled waiter
 /// leaves its id behind, skipped when reached). O(1) per operation. Not thread-safe: the owner
 /// keeps it under its lock.
+///
+/// A waiter is never resumed under that lock. Resuming a continuation takes the Swift runtime's
+/// lock on the waiting task, and cancelling a task (a task group cancelling its children) holds
+/// that runtime lock while it runs the cancellation handler, which takes the owner's lock to
+/// leave the queue: resuming under the owner's lock is a lock-order inversion, and a build
+/// whose task group was cancelled while slots were being handed out hung for ever. So the owner
+/// collects whom to wake in `Wakeups` under its lock and calls `resume()` after releasing it.
 struct WaiterQueue<Value: Sendable> {
     private var waiting: [UInt64: CheckedContinuation<Value, Never>] = [:]
     private var order: [UInt64] = []
@@ -30,7 +37,7 @@ struct WaiterQueue<Value: Sendable> {
     }
 
     /// The longest-waiting live waiter, taken out of the queue; nil when none waits.
-    mutating func popFirst() -> CheckedContinuation<Value, Never>? {
+    private mutating func popFirst() -> CheckedContinuation<Value, Never>? {
         defer { compact() }
         while head < order.count {
             let id = order[head]
@@ -38,6 +45,14 @@ struct WaiterQueue<Value: Sendable> {
             if let continuation = waiting.removeValue(forKey: id) { return continuation }
         }
         return nil
+    }
+
+    /// The longest-waiting live waiter, taken out of the queue and added to `wakeups` with
+    /// `value`; false when none waits.
+    mutating func admitFirst(_ value: Value, into wakeups: inout Wakeups<Value>) -> Bool {
+        guard let continuation = popFirst() else { return false }
+        wakeups.add(continuation, value)
+        return true
     }
 
     private mutating func compact() {
@@ -51,6 +66,20 @@ struct WaiterQueue<Value: Sendable> {
     }
 }
 
+/// Waiters taken out of a `WaiterQueue` under its owner's lock, to be resumed once it is released.
+struct Wakeups<Value: Sendable>: Sendable {
+    private var pending: [(CheckedContinuation<Value, Never>, Value)] = []
+
+    mutating func add(_ continuation: CheckedContinuation<Value, Never>, _ value: Value) {
+        pending.append((continuation, value))
+    }
+
+    /// Resumes every waiter collected. Call with no lock held.
+    func resume() {
+        for (continuation, value) in pending { continuation.resume(returning: value) }
+    }
+}
+
 extension Locked {
     /// Waits in the queue at `queue`, first come first served: takes `take(&state)` at once when
     /// nobody waits and it gives a value, else suspends until the owner resumes this waiter
@@ -61,18 +90,17 @@ extension Locked {
         let id = withLock { $0[keyPath: queue].makeID() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-                withLock { state in
-                    if Task.isCancelled {
-                        continuation.resume(returning: cancelled)
-                    } else if state[keyPath: queue].isEmpty, let value = take(&state) {
-                        continuation.resume(returning: value)
-                    } else {
-                        state[keyPath: queue].enqueue(id, continuation)
-                    }
+                // Decided under the lock, resumed after it (see `WaiterQueue`).
+                let now: T? = withLock { state in
+                    if Task.isCancelled { return cancelled }
+                    if state[keyPath: queue].isEmpty, let value = take(&state) { return value }
+                    state[keyPath: queue].enqueue(id, continuation)
+                    return nil
                 }
+                if let now { continuation.resume(returning: now) }
             }
         } onCancel: {
-            withLock { $0[keyPath: queue].remove(id)?.resume(returning: cancelled) }
+            withLock { $0[keyPath: queue].remove(id) }?.resume(returning: cancelled)
         }
     }
 }
