@@ -3,7 +3,7 @@ import CCurl
 /// Why a transfer gave no complete HTTP response.
 package struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     package enum Kind: String, Sendable {
-        /// Could not resolve or connect.
+        /// Could not resolve or connect (refused, no route, or the connect timeout).
         case connect
         /// Connect timeout, total timeout or the low-speed guard fired.
         case timeout
@@ -34,7 +34,12 @@ package struct TransportError: Error, Sendable, Equatable, CustomStringConvertib
         let summary = String(cString: curl_easy_strerror(curlCode))
         let kind: Kind
         switch curlCode {
-        case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+        case CURLE_OPERATION_TIMEDOUT:
+            // The connect timeout shares the code of the transfer's timeouts; libcurl's message
+            // tells them apart ("Failed to connect to HOST port N after T ms: Timeout was reached"
+            // in libcurl 7.8x and 8, "Connection timed out after T milliseconds" before).
+            let connecting = detail.hasPrefix("Failed to connect") || detail.hasPrefix("Connection timed out")
+            kind = connecting ? .connect : .timeout
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .connect
         case CURLE_PARTIAL_FILE: kind = .truncated
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_HTTP2, CURLE_HTTP2_STREAM,

@@ -23,6 +23,8 @@ extension ChatClient {
 public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case http, transport, timeout, truncated, invalidBody, length, emptyContent, budget, cancelled, configuration
+        /// No server has answered for `provider.unreachable_timeout` while attempts failed to connect.
+        case unreachable
     }
 
     public var kind: Kind

@@ -27,6 +27,9 @@ public struct ClientSettings: Sendable, Hashable {
     /// `SSL_CERT_FILE` when set, else the system's.
     public var caBundle: String?
     public var maxAttempts: Int = 10
+    /// Seconds without an HTTP response from any endpoint, while attempts fail to connect,
+    /// after which the run stops (`unreachable_timeout`; at most 30 before the first answer).
+    public var unreachableSeconds: Double = 300
     /// First retry waits about this long (seconds); each further retry doubles it, with jitter.
     public var retryBaseDelay: Double = 0.5
     /// No backoff wait is longer than this (seconds), except where the server's Retry-After asks for more.

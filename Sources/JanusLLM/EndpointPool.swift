@@ -141,6 +141,16 @@ final class EndpointPool: Sendable {
         return true
     }
 
+    /// Ends every wait for a slot with nil (no slot), as a cancellation does: for when no
+    /// request can be sent any more (`Reachability`).
+    func releaseWaiters() {
+        state.withLock { state in
+            var wakeups = Wakeups<Int?>()
+            state.waiters.admitAll(nil, into: &wakeups)
+            return wakeups
+        }.resume()
+    }
+
     private func admitAfterCooldown() {
         let time = now
         state.withLock { $0.admitWaiters(now: time) }.resume()

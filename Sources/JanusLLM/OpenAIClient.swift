@@ -27,6 +27,7 @@ public final class OpenAIClient: ChatClient {
     private let costs: CostMeter
     private let caBundle: String?
     private let counters = Locked(ClientLoad.Counters())
+    private let reachability: Reachability
 
     /// Reads the key from `environment[settings.apiKeyEnv]` (each endpoint's own, where it names
     /// one); a missing or empty key is a `.configuration` error before any request is made.
@@ -56,6 +57,7 @@ public final class OpenAIClient: ChatClient {
         self.policy = RetryPolicy(settings)
         self.costs = CostMeter(prices: settings.prices, budget: settings.maxCost)
         self.caBundle = caBundle
+        self.reachability = Reachability(limit: settings.unreachableSeconds)
     }
 
     /// US dollars spent so far by this client (estimated where the server sent no usage).
@@ -98,7 +100,12 @@ public final class OpenAIClient: ChatClient {
         var stalls = 0
         while true {
             attempt += 1
-            guard let lane = await pool.acquire() else { throw cancelled(attempts: attempt - 1) }
+            guard let lane = await pool.acquire() else { throw lostOrCancelled(attempts: attempt - 1) }
+            if var lost = reachability.lost {
+                pool.release(lane)
+                lost.attempts = attempt - 1
+                throw lost
+            }
             if attempt == 1, costs.isExhausted {
                 pool.release(lane)
                 try checkBudget()
@@ -113,10 +120,12 @@ public final class OpenAIClient: ChatClient {
             let generation = pool.generation(lane)
             lane.countSent()
             let startedAt = Date()
+            reachability.trying(at: reachability.now)
             let outcome = await transport.send(http)
             let finishedAt = Date()
             let result = evaluate(outcome, lane: lane, request: request, promptEstimate: promptEstimate, tokenCost: tokenCost)
             let seconds = finishedAt.timeIntervalSince(startedAt)
+            if result.status != nil { reachability.heard(at: reachability.now) }
             // Cooling is decided before the slot is given back, so no waiter is let in to an
             // endpoint that has just refused a connection.
             let cooling = pool.release(
@@ -140,6 +149,13 @@ public final class OpenAIClient: ChatClient {
             case let .success(response): return response
             case let .failure(problem): failure = problem
             }
+            if result.status == nil, failure.outcome == "connect_error",
+                var lost = reachability.failedToConnect(at: reachability.now, detail: "\(lane.url): \(redact(failure.message))")
+            {
+                pool.releaseWaiters()
+                lost.attempts = attempt
+                throw lost
+            }
             if failure.kind == .timeout { stalls += 1 }
             if failure.kind == .length, let seed = request.sampling.seed {
                 // The same seed would draw the same cut-off answer again: sample differently.
@@ -154,10 +170,15 @@ public final class OpenAIClient: ChatClient {
             // The endpoint that failed cools down: the next attempt goes to another one now.
             if cooling { continue }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0..<1))
-            do {
-                try await Task.sleep(for: .seconds(delay))
-            } catch {
-                throw cancelled(attempts: attempt)
+            // In steps, so that a request waiting to retry learns at once that no server is left.
+            var waited = 0.0
+            while waited < delay, reachability.lost == nil {
+                do {
+                    try await Task.sleep(for: .seconds(min(0.5, delay - waited)))
+                } catch {
+                    throw cancelled(attempts: attempt)
+                }
+                waited += 0.5
             }
         }
     }
@@ -247,6 +268,14 @@ public final class OpenAIClient: ChatClient {
         guard costs.isExhausted, let budget = settings.maxCost else { return }
         throw ChatError(
             kind: .budget, message: String(format: "max_cost reached: $%.4f spent of $%.4f", costs.spent, budget), attempts: 0)
+    }
+
+    /// Why a wait for a slot ended without one: no server is reachable any more, or the task
+    /// was cancelled.
+    private func lostOrCancelled(attempts: Int) -> ChatError {
+        guard var lost = reachability.lost else { return cancelled(attempts: attempts) }
+        lost.attempts = attempts
+        return lost
     }
 
     private func cancelled(attempts: Int) -> ChatError {

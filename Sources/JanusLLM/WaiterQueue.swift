@@ -55,6 +55,11 @@ struct WaiterQueue<Value: Sendable> {
         return true
     }
 
+    /// Every live waiter, taken out of the queue and added to `wakeups` with `value`.
+    mutating func admitAll(_ value: Value, into wakeups: inout Wakeups<Value>) {
+        while admitFirst(value, into: &wakeups) {}
+    }
+
     private mutating func compact() {
         if head == order.count {
             order.removeAll(keepingCapacity: true)

@@ -135,7 +135,7 @@ import Testing
         try "provider:\n  name: offline\n  colour: blue\n".write(to: dir.appendingPathComponent("janus.yaml"), atomically: true, encoding: .utf8)
         let result = try runJanus(["status"], in: dir)
         #expect(result.status == 1)
-        #expect(result.stderr == "error: janus.yaml: line 3: `provider.colour` is not a known key (known here: name, base_url, model, api_key_env, concurrency, rpm, tpm, connect_timeout, timeout, max_attempts, max_cost, stall_timeout, ca_bundle, endpoints)\n")
+        #expect(result.stderr == "error: janus.yaml: line 3: `provider.colour` is not a known key (known here: name, base_url, model, api_key_env, concurrency, rpm, tpm, connect_timeout, timeout, max_attempts, max_cost, stall_timeout, unreachable_timeout, ca_bundle, endpoints)\n")
     }
 
     @Test func missingSourceFileIsNamed() throws {

@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func unknownKeyIsNamedWithFileAndLine() {
-        #expect(throws: ConfigError(file: "cfg/janus.yaml", message: "line 3: `provider.modle` is not a known key (known here: name, base_url, model, api_key_env, concurrency, rpm, tpm, connect_timeout, timeout, max_attempts, max_cost, stall_timeout, ca_bundle, endpoints)")) {
+        #expect(throws: ConfigError(file: "cfg/janus.yaml", message: "line 3: `provider.modle` is not a known key (known here: name, base_url, model, api_key_env, concurrency, rpm, tpm, connect_timeout, timeout, max_attempts, max_cost, stall_timeout, unreachable_timeout, ca_bundle, endpoints)")) {
             try ConfigLoader.parse("seed: 1\nprovider:\n  modle: x\n", file: "cfg/janus.yaml")
         }
     }

@@ -44,7 +44,7 @@ extension Reader {
     func applyProvider(_ node: Node, to c: inout ClientSettings) throws {
         let known = [
             "name", "base_url", "model", "api_key_env", "concurrency", "rpm", "tpm", "connect_timeout", "timeout",
-            "max_attempts", "max_cost", "stall_timeout", "ca_bundle", "endpoints",
+            "max_attempts", "max_cost", "stall_timeout", "unreachable_timeout", "ca_bundle", "endpoints",
         ]
         for (key, v) in try mapping(node, "provider") {
             let k = "provider.\(key)"
@@ -64,6 +64,10 @@ extension Reader {
             case "max_attempts": c.maxAttempts = try int(v, k)
             case "max_cost": c.maxCost = try optionalDouble(v, k)
             case "stall_timeout": c.lowSpeedSeconds = max(1, Int(try double(v, k).rounded(.up)))
+            case "unreachable_timeout":
+                let seconds = try double(v, k)
+                guard seconds > 0 else { throw fail(v, k, "must be a number of seconds above 0, not \(seconds)") }
+                c.unreachableSeconds = seconds
             case "ca_bundle": c.caBundle = v.null != nil ? nil : try path(v, k)
             case "endpoints": c.endpoints = try endpoints(v, k)
             default: throw unknown(v, k, known: known)

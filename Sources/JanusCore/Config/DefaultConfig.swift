@@ -19,6 +19,7 @@ public enum DefaultConfig {
           connect_timeout: 10    # seconds
           timeout: 600           # seconds for a whole request
           stall_timeout: 120     # at most this many seconds without a byte; shorter once answer times are known
+          unreachable_timeout: 300   # stop when no server has answered this long while connects fail (30 before the first answer)
           ca_bundle: null        # PEM file of CAs to trust for https (null: SSL_CERT_FILE, else the system's)
           max_attempts: 10       # per request, for 408/409/429/5xx, network errors, stalls, cut bodies, length
           max_cost: null         # US dollars; stop sending once spent (exit code 3)

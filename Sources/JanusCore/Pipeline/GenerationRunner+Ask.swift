@@ -79,7 +79,7 @@ extension GenerationRunner {
                         stats.stop(error.message)
                         return nil
                     }
-                    if error.kind == .configuration || [401, 403, 404].contains(error.status ?? 0) {
+                    if [.configuration, .unreachable].contains(error.kind) || [401, 403, 404].contains(error.status ?? 0) {
                         // Every other request would fail the same way: stop sending at once.
                         stats.stop(error.description, fatal: true)
                         return nil
