@@ -9,6 +9,16 @@ public struct ClientLoad: Sendable, Hashable {
         public var retries = 0
         /// Answers with status 429.
         public var throttled = 0
+        /// Why the latest retried attempt failed (its outcome and the start of its message), so
+        /// that a growing count of retries says what it is.
+        public var lastRetried: String?
+
+        /// Keeps `outcome: message` of a failed attempt about to be tried again.
+        mutating func retried(outcome: String, message: String) {
+            retries += 1
+            let line = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+            lastRetried = "\(outcome): " + (line.count > 100 ? line.prefix(100) + "..." : line)
+        }
     }
 
     public var inFlight: Int
@@ -21,12 +31,14 @@ public struct ClientLoad: Sendable, Hashable {
     /// Each endpoint's share, when the client has several (else empty).
     public var endpoints: [EndpointLoad] = []
 
-    /// `in flight 87/100, retries 412, 429s 301` (and `, paced 38.0/s` while paced).
+    /// `in flight 87/100, retries 412, 429s 301` (and `, paced 38.0/s` while paced, then
+    /// `; last retried: OUTCOME: MESSAGE`).
     public var line: String {
         var text = "requests in flight \(inFlight)/\(limit)"
         if limit < maximum { text += " (of \(maximum))" }
         text += ", retries \(counters.retries), 429s \(counters.throttled)"
         if let pacedRate { text += String(format: ", paced %.1f/s", pacedRate) }
+        if let lastRetried = counters.lastRetried { text += "; last retried: \(lastRetried)" }
         return text
     }
 

@@ -166,7 +166,8 @@ public final class OpenAIClient: ChatClient {
             guard failure.retryable, attempt < policy.maxAttempts else {
                 throw ChatError(kind: failure.kind, status: failure.status, message: redact(failure.message), attempts: attempt)
             }
-            counters.withLock { $0.retries += 1 }
+            let retried = redact(failure.message)
+            counters.withLock { $0.retried(outcome: failure.outcome, message: retried) }
             // The endpoint that failed cools down: the next attempt goes to another one now.
             if cooling { continue }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0..<1))

@@ -158,6 +158,16 @@ import Testing
         #expect(lines.last == "requests in flight 7/8 (of 100), retries 412, 429s 301, paced 38.0/s")
     }
 
+    @Test func progressSaysWhyTheLatestRetryWasNeeded() {
+        var counters = ClientLoad.Counters()
+        counters.retried(outcome: "connect_error", message: "Couldn't connect to server: Failed to connect to 127.0.0.1 port 1\nmore")
+        let load = ClientLoad(inFlight: 0, limit: 8, maximum: 8, pacedRate: nil, counters: counters)
+        #expect(load.line == "requests in flight 0/8, retries 1, 429s 0; last retried: connect_error: Couldn't connect to server: Failed to connect to 127.0.0.1 port 1")
+        counters.retried(outcome: "server_error", message: String(repeating: "x", count: 300))
+        #expect(counters.retries == 2)
+        #expect(counters.lastRetried == "server_error: " + String(repeating: "x", count: 100) + "...")
+    }
+
     @Test func aClientWithoutLoadAddsNoLine() {
         let stats = RunStats()
         stats.attach(Silent())
