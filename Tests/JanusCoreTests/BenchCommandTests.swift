@@ -116,6 +116,27 @@ import Testing
         #expect(try requests(["judge", "--judge-model", "j", "--runs", "3"]) == 9 * 4)
     }
 
+    @Test func planBeforeTheFirstBenchBuildCountsWhatItWillChooseAndSend() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        // A --db with no store yet: planned as empty, and no file is left behind.
+        let nothing = try runJanus(["bench", "plan", "build", "--db", "none.db", "--provider", "offline", "--count", "3"] + Self.sources, in: dir)
+        #expect(nothing.status == 0, "\(nothing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path))
+        let collection = try runJanus(
+            ["build", "--db", "j.db", "--provider", "offline", "--no-export", "--source", "nectar=\(TestPaths.sample.path)/nectar.jsonl"], in: dir)
+        #expect(collection.status == 0, "\(collection.stderr)")
+        let bare = try runJanus(["bench", "plan", "build", "--db", "j.db", "--provider", "offline"], in: dir)
+        #expect(bare.stderr.contains("no bench instructions are stored yet: give the --source flags"), "\(bare.stderr)")
+        let planned = try runJanus(["bench", "plan", "build", "--db", "j.db", "--provider", "offline", "--count", "4", "--json"] + Self.sources, in: dir)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let plan = try JSONParser.parse(planned.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let built = try runJanus(["bench", "build", "--db", "j.db", "--provider", "offline", "--count", "4", "--json"] + Self.sources, in: dir)
+        #expect(built.status == 0, "\(built.stderr)")
+        let summary = try JSONParser.parse(built.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(plan["total_requests"]?.intValue == 4 * 3 * 4, "\(planned.stdout)")
+        #expect(plan["total_requests"]?.intValue == summary["requests_sent"]?.intValue, "\(built.stdout)")
+    }
+
     @Test(.needsDatasets) func benchExportLoadsWithDatasets() throws {
         let dir = try TestPaths.temporaryDirectory()
         try benchStore(in: dir)

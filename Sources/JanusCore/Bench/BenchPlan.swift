@@ -15,8 +15,11 @@ public enum BenchPart: String, Sendable, CaseIterable {
 /// (the writer's for `build`, the model under test's for `answer`, the judge's for `judge`):
 /// estimated as `plan` does.
 extension Workspace {
-    public func benchPlan(_ part: BenchPart, answerSets: [String], runs: Int) throws -> Plan {
-        let state = try benchState()
+    /// `chosen`: bench instructions `bench build --source ...` would add (`BenchSelector.select`,
+    /// not stored), planned as if they were.
+    public func benchPlan(_ part: BenchPart, answerSets: [String], runs: Int, chosen: [BenchInstruction] = []) throws -> Plan {
+        var state = try benchState()
+        state.instructions += chosen
         let avoid = try store.benchMeta("avoid") ?? CollectionPreferences(storedSets: try store.collectionPreferenceSets()).listing
         let requests = try benchRequests(avoid: avoid)
         var status = PipelineStatus()

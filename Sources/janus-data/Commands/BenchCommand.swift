@@ -107,8 +107,9 @@ struct BenchPlanCommand: JanusCommand {
         commandName: "plan",
         abstract: "Show what bench build, answer or judge would send: requests, tokens and cost per stage. Sends nothing.",
         discussion: """
-            Give the flags the command itself would get: the writer's --model for build, the model under test's --model \
-            (and --name) for answer, --judge-model, --answers and --runs for judge.
+            Give the flags the command itself would get: the writer's --model, --source and --count for build, the model \
+            under test's --model (and --name) for answer, --judge-model, --answers and --runs for judge. A --db with no \
+            store yet is planned as empty and not created.
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var llm: LLMOptions
@@ -117,17 +118,32 @@ struct BenchPlanCommand: JanusCommand {
     @Option(help: "judge: the judge model (default: --model).") var judgeModel: String?
     @Option(name: .customLong("answers"), help: "judge: an answer set to judge (default: every stored one); repeatable.") var answerSets: [String] = []
     @Option(help: "judge: runs per answer and rubric.") var runs = 3
+    @Option(
+        name: .customLong("source"),
+        help: "build: a bench source as bench build would get it (PRESET=PATH); the instructions it would choose are planned too; repeatable.")
+    var sources: [String] = []
+    @Option(help: "build: bench instructions in all, as bench build would get it.") var count = 315
     @Flag(help: "Print the plan as JSON on stdout.") var json = false
 
     func execute() async throws -> Int32 {
         guard let part = BenchPart(rawValue: part) else { throw ValidationError("plan what: build, answer or judge, not \"\(part)\"") }
+        guard sources.isEmpty || part == .build else { throw ValidationError("--source is for `bench plan build`") }
         var config = try llm.resolve(global)
         if part == .judge, let judgeModel { config.client.model = judgeModel }
+        // A plan writes nothing: with no store at --db yet, it plans against an empty one in memory.
+        if !FileManager.default.fileExists(atPath: config.db) { config.db = ":memory:" }
         let workspace = try Workspace(config: config)
+        let specs = try sources.map { try SourceSpec.parse($0) }
+        let chosen =
+            specs.isEmpty
+            ? [] : try BenchSelector.select(sources: specs, settings: config.ingest, seed: config.seed, count: count, store: workspace.store).added
+        if part == .build, chosen.isEmpty, try workspace.store.benchInstructions().isEmpty {
+            Console.info("no bench instructions are stored yet: give the --source flags `bench build` will get to plan for the ones it would choose")
+        }
         var sets = answerSets
         if part == .answer { sets = [name ?? config.client.model] }
         if part == .judge, sets.isEmpty { sets = try workspace.store.stageIDPrefixes(stage: Stage.benchAnswer) }
-        let plan = try workspace.benchPlan(part, answerSets: sets, runs: runs)
+        let plan = try workspace.benchPlan(part, answerSets: sets, runs: runs, chosen: chosen)
         if json { Console.out(plan.json.serialized()) } else { Console.info(plan.table) }
         return 0
     }
