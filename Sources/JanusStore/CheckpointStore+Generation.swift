@@ -1,8 +1,10 @@
 import Foundation
 
 extension CheckpointStore {
+    /// The answer stored under `key`. Read on a connection of its own (see `readCommitted`),
+    /// so that a generation run's lookups do not wait for a group commit in progress.
     public func cachedAnswer(key: String) throws -> CachedAnswer? {
-        try locked {
+        try readCommitted { db in
             guard let row = try db.query("""
                 SELECT content, finish_reason, prompt_tokens, completion_tokens, usage_estimated, cost
                 FROM request_cache WHERE key = ?
@@ -28,29 +30,43 @@ extension CheckpointStore {
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool,
         result: (stage: Stage, item: ItemKey, result: StageResult)?
     ) async throws {
+        // The rows' values (the output digest above all) are made here, on the caller's thread,
+        // so that the commit, which every writer waits for, only runs the statements.
+        let answerRow = Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
+        let resultRows = result.map { Self.stageResultRows(stage: $0.stage, item: $0.item, result: $0.result) }
         try await grouped {
-            try self.insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
-            if let result { try self.insertStageResult(stage: result.stage, item: result.item, result: result.result) }
+            try self.db.run(Self.insertAnswerSQL, answerRow)
+            if let resultRows { try self.runStageResultRows(resultRows) }
         }
     }
 
     /// As `saveStageResult`, in the next group commit, which this returns after.
     public func commitStageResult(stage: Stage, item: ItemKey, result: StageResult) async throws {
-        try await grouped { try self.insertStageResult(stage: stage, item: item, result: result) }
+        let rows = Self.stageResultRows(stage: stage, item: item, result: result)
+        try await grouped { try self.runStageResultRows(rows) }
     }
 
-    /// The statement of `saveAnswer`, the connection held.
-    private func insertAnswer(key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool) throws {
-        try db.run("""
-            INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
-                prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-            """, [
+    private static let insertAnswerSQL = """
+        INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
+            prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        """
+
+    private static func answerRow(
+        key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
+    ) -> [SQLiteValue] {
+        [
             .text(key), .text(purpose), .text(model), .text(request),
             .text(answer.content), .optionalText(answer.finishReason), .int(answer.promptTokens),
             .int(answer.completionTokens), .int(answer.usageEstimated ? 1 : 0), .double(answer.cost),
             .text(Timestamp.now()), .int(priced ? 1 : 0),
-        ])
+        ]
+    }
+
+    /// The statement of `saveAnswer`, the connection held.
+    private func insertAnswer(key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool) throws {
+        try db.run(
+            Self.insertAnswerSQL, Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced))
     }
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
@@ -62,20 +78,29 @@ extension CheckpointStore {
 
     /// The statements of `saveStageResult`, the connection held, in the caller's transaction.
     private func insertStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
-        try db.run("""
-            INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
-                settings_digest, input_digest, output_digest)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-            """, [
+        try runStageResultRows(Self.stageResultRows(stage: stage, item: item, result: result))
+    }
+
+    /// The values of `insertStageResult`'s two statements: the result row, and the item whose
+    /// failure record it clears.
+    private static func stageResultRows(stage: Stage, item: ItemKey, result: StageResult) -> (insert: [SQLiteValue], item: [SQLiteValue]) {
+        let insert: [SQLiteValue] = [
             .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
             .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
             .optionalInt(result.runID), result.stamp.map { .integer($0.settings) } ?? .null,
             result.stamp.map { .integer($0.input) } ?? .null,
             result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
-        ])
-        try db.run(
-            "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
-            [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
+        ]
+        return (insert, [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
+    }
+
+    private func runStageResultRows(_ rows: (insert: [SQLiteValue], item: [SQLiteValue])) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
+                settings_digest, input_digest, output_digest)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """, rows.insert)
+        try db.run("DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?", rows.item)
     }
 
     /// Every stored result of one stage.

@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// The checkpoint store: one SQLite file holding instructions, every stage's results, the
 /// request cache, the attempt log, failures and runs. All access goes through one connection
@@ -10,6 +11,9 @@ public final class CheckpointStore: @unchecked Sendable {
     let db: SQLiteDatabase
     let lock = NSLock()
     let group = GroupCommit()
+    /// A second connection for reads that should not wait for a group commit holding the first
+    /// (`readCommitted`); opened on first use.
+    let reader = Locked<SQLiteDatabase?>(nil)
     public let path: String
 
     /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
@@ -39,6 +43,20 @@ public final class CheckpointStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try body()
+    }
+
+    /// Runs `body` on the reading connection: in WAL mode it sees every committed transaction
+    /// and is not held up by a commit in progress on the main connection, nor holds it up. A
+    /// scratch store in memory has one connection, used for both.
+    func readCommitted<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        guard path != ":memory:" else { return try locked { try body(db) } }
+        return try reader.withLock { reader in
+            if let connection = reader { return try body(connection) }
+            let connection = try SQLiteDatabase(.path(path))
+            try connection.execute("PRAGMA query_only=1; PRAGMA cache_size=-8192;")
+            reader = connection
+            return try body(connection)
+        }
     }
 
     /// The schema versions applied to this store, in order.

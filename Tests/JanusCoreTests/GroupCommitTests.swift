@@ -1,4 +1,5 @@
 import Foundation
+@testable import JanusSupport
 @testable import JanusLLM
 @testable import JanusStore
 import Testing
@@ -65,5 +66,30 @@ import Testing
         #expect(try store.cachedAnswer(key: "k3")?.content == "answer 3")
         #expect(try store.cachedAnswer(key: "only a key") == nil)
         #expect(try store.usageTotals()["respond"]?.requests == 39)
+    }
+
+    /// A cache lookup is answered while a group commit holds the store's connection, from what
+    /// is committed: the commit's own rows are not seen until it ends.
+    @Test func aCacheLookupDoesNotWaitForACommitInProgress() async throws {
+        let store = try CheckpointStore(path: try TestPaths.temporaryDirectory().appendingPathComponent("r.db").path)
+        try await store.commitAnswer(key: "old", purpose: "expand", model: "m", request: "{}", answer: Self.answer(1), priced: true, result: nil)
+        let seen = Locked<[String?]>([])
+        try await store.grouped {
+            try store.db.run(
+                """
+                INSERT INTO request_cache(key, purpose, model, request, content, prompt_tokens, completion_tokens, usage_estimated, cost, created_at)
+                VALUES ('new', 'expand', 'm', '{}', 'uncommitted', 1, 1, 0, 0, 'now')
+                """)
+            let answered = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                let found = ["old", "new"].map { key in (try? store.cachedAnswer(key: key))?.content }
+                seen.withLock { $0 = found }
+                answered.signal()
+            }
+            // The connection stays held until the lookups are answered (or a minute has passed).
+            _ = answered.wait(timeout: .now() + 60)
+        }
+        #expect(seen.withLock { $0 } == ["answer 1", nil])
+        #expect(try store.cachedAnswer(key: "new")?.content == "uncommitted")
     }
 }

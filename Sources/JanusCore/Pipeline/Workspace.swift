@@ -90,6 +90,16 @@ public final class Workspace: @unchecked Sendable {
         }
     }
 
+    /// Requests under way at once. The offline provider answers in-process at no cost, so a
+    /// server's limit means nothing to it; what bounds its run is each answer waiting for its
+    /// group commit, so it keeps at least `offlineSendWindow` under way: commits are then full.
+    var sendWindow: Int {
+        let configured = config.client.totalConcurrency
+        return config.client.provider == .offline ? max(configured, Self.offlineSendWindow) : configured
+    }
+
+    static let offlineSendWindow = 1024
+
     /// Runs the given stages until nothing more can be done. Requests sitting in a live
     /// provider batch are not sent (unless `generation.releaseBatched`); `divert`, when given,
     /// decides instead (batch files are written through it).
@@ -105,8 +115,7 @@ public final class Workspace: @unchecked Sendable {
         stats.attach(client)
         var runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
-            price: price, stages: stages, stats: stats, width: max(8, config.client.totalConcurrency),
-            sendLimit: config.client.totalConcurrency, runID: runID)
+            price: price, stages: stages, stats: stats, width: max(8, sendWindow), sendLimit: sendWindow, runID: runID)
         runner.divert = try divert ?? batchHold()
         do {
             try await runner.run()
