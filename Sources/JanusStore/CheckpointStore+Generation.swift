@@ -28,15 +28,17 @@ extension CheckpointStore {
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool,
         result: (stage: Stage, item: ItemKey, result: StageResult)?
     ) async throws {
+        let record = result.flatMap { preferenceRecord(stage: $0.stage, output: $0.result.output) }
         try await grouped {
             try self.insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
-            if let result { try self.insertStageResult(stage: result.stage, item: result.item, result: result.result) }
+            if let result { try self.insertStageResult(stage: result.stage, item: result.item, result: result.result, record: record) }
         }
     }
 
     /// As `saveStageResult`, in the next group commit, which this returns after.
     public func commitStageResult(stage: Stage, item: ItemKey, result: StageResult) async throws {
-        try await grouped { try self.insertStageResult(stage: stage, item: item, result: result) }
+        let record = preferenceRecord(stage: stage, output: result.output)
+        try await grouped { try self.insertStageResult(stage: stage, item: item, result: result, record: record) }
     }
 
     /// The statement of `saveAnswer`, the connection held.
@@ -55,13 +57,15 @@ extension CheckpointStore {
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
     public func saveStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
+        let record = preferenceRecord(stage: stage, output: result.output)
         try locked {
-            try db.transaction { try insertStageResult(stage: stage, item: item, result: result) }
+            try db.transaction { try insertStageResult(stage: stage, item: item, result: result, record: record) }
         }
     }
 
-    /// The statements of `saveStageResult`, the connection held, in the caller's transaction.
-    private func insertStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
+    /// The statements of `saveStageResult`, the connection held, in the caller's transaction;
+    /// `record`, the preference record of an expand result (see `preferenceRecord`).
+    private func insertStageResult(stage: Stage, item: ItemKey, result: StageResult, record: SQLiteValue?) throws {
         try db.run("""
             INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
                 settings_digest, input_digest, output_digest)
@@ -73,6 +77,7 @@ extension CheckpointStore {
             result.stamp.map { .integer($0.input) } ?? .null,
             result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
         ])
+        if let record { try insertPreferenceRecord(item: item, fields: record) }
         try db.run(
             "DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?",
             [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])

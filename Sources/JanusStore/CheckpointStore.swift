@@ -11,6 +11,8 @@ public final class CheckpointStore: @unchecked Sendable {
     let lock = NSLock()
     let group = GroupCommit()
     public let path: String
+    /// Makes the records of the expand results this store saves (see `PreferenceRecords`).
+    var preferenceRecordMaker: PreferenceRecords.Maker?
 
     /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
     public init(path: String) throws {
