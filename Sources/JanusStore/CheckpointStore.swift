@@ -1,4 +1,5 @@
 import Foundation
+import JanusSupport
 
 /// The checkpoint store: one SQLite file holding instructions, every stage's results, the
 /// request cache, the attempt log, failures and runs. All access goes through one connection
@@ -11,8 +12,9 @@ public final class CheckpointStore: @unchecked Sendable {
     let lock = NSLock()
     let group = GroupCommit()
     public let path: String
-    /// Makes the records of the expand results this store saves (see `PreferenceRecords`).
-    var preferenceRecordMaker: PreferenceRecords.Maker?
+    /// Makes the records of the expand results this store saves (see `PreferenceRecords`);
+    /// behind a lock of its own, so that a save does not wait for the connection to read it.
+    let preferenceRecordMaker = Locked<PreferenceRecords.Maker?>(nil)
 
     /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
     public init(path: String) throws {

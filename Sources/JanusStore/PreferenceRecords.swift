@@ -113,13 +113,13 @@ public enum ExpandContent: Sendable {
 extension CheckpointStore {
     /// Makes the records of expand results this store saves from now on (see `PreferenceRecords`).
     public func makePreferenceRecords(with maker: @escaping PreferenceRecords.Maker) {
-        locked { preferenceRecordMaker = maker }
+        preferenceRecordMaker.withLock { $0 = maker }
     }
 
     /// The record to store with a result (made before the connection is taken: it parses the
     /// output); nil for a result of another stage, or when this store makes no records.
     func preferenceRecord(stage: Stage, output: String) -> SQLiteValue? {
-        guard stage == .expand, let maker = locked({ preferenceRecordMaker }) else { return nil }
+        guard stage == .expand, let maker = preferenceRecordMaker.withLock({ $0 }) else { return nil }
         return maker(output).map { .blob(PreferenceRecords.encode($0)) } ?? .null
     }
 
