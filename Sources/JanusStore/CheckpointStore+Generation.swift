@@ -30,10 +30,11 @@ extension CheckpointStore {
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool,
         result: (stage: Stage, item: ItemKey, result: StageResult)?
     ) async throws {
-        // The rows' values (the output digest above all) are made here, on the caller's thread,
-        // so that the commit, which every writer waits for, only runs the statements.
+        // The rows' values (the output digest and the preference record above all) are made
+        // here, on the caller's thread, so that the commit, which every writer waits for, only
+        // runs the statements.
         let answerRow = Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
-        let resultRows = result.map { Self.stageResultRows(stage: $0.stage, item: $0.item, result: $0.result) }
+        let resultRows = result.map { stageResultRows(stage: $0.stage, item: $0.item, result: $0.result) }
         try await grouped {
             try self.db.run(Self.insertAnswerSQL, answerRow)
             if let resultRows { try self.runStageResultRows(resultRows) }
@@ -42,7 +43,7 @@ extension CheckpointStore {
 
     /// As `saveStageResult`, in the next group commit, which this returns after.
     public func commitStageResult(stage: Stage, item: ItemKey, result: StageResult) async throws {
-        let rows = Self.stageResultRows(stage: stage, item: item, result: result)
+        let rows = stageResultRows(stage: stage, item: item, result: result)
         try await grouped { try self.runStageResultRows(rows) }
     }
 
@@ -71,19 +72,17 @@ extension CheckpointStore {
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
     public func saveStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
+        let rows = stageResultRows(stage: stage, item: item, result: result)
         try locked {
-            try db.transaction { try insertStageResult(stage: stage, item: item, result: result) }
+            try db.transaction { try runStageResultRows(rows) }
         }
     }
 
-    /// The statements of `saveStageResult`, the connection held, in the caller's transaction.
-    private func insertStageResult(stage: Stage, item: ItemKey, result: StageResult) throws {
-        try runStageResultRows(Self.stageResultRows(stage: stage, item: item, result: result))
-    }
-
-    /// The values of `insertStageResult`'s two statements: the result row, and the item whose
-    /// failure record it clears.
-    private static func stageResultRows(stage: Stage, item: ItemKey, result: StageResult) -> (insert: [SQLiteValue], item: [SQLiteValue]) {
+    /// The values of a stored result's statements: the result row, the preference record of
+    /// an expand result (see `preferenceRecord`), and the item whose failure record it clears.
+    private func stageResultRows(
+        stage: Stage, item: ItemKey, result: StageResult
+    ) -> (insert: [SQLiteValue], record: SQLiteValue?, item: ItemKey, key: [SQLiteValue]) {
         let insert: [SQLiteValue] = [
             .text(stage.rawValue), .text(item.instructionID), .int(item.variant), .text(result.requestKey),
             .text(result.output), .text(result.meta), .text(Timestamp.now()), .text(result.recipe),
@@ -91,16 +90,20 @@ extension CheckpointStore {
             result.stamp.map { .integer($0.input) } ?? .null,
             result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
         ]
-        return (insert, [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
+        let record = preferenceRecord(stage: stage, output: result.output)
+        return (insert, record, item, [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
     }
 
-    private func runStageResultRows(_ rows: (insert: [SQLiteValue], item: [SQLiteValue])) throws {
+    /// Runs the rows of `stageResultRows`: the result first (its triggers delete the item's old
+    /// preference record), then the new record, then the failure it clears.
+    private func runStageResultRows(_ rows: (insert: [SQLiteValue], record: SQLiteValue?, item: ItemKey, key: [SQLiteValue])) throws {
         try db.run("""
             INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at, recipe, run_id,
                 settings_digest, input_digest, output_digest)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             """, rows.insert)
-        try db.run("DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?", rows.item)
+        if let record = rows.record { try insertPreferenceRecord(item: rows.item, fields: record) }
+        try db.run("DELETE FROM failures WHERE stage = ? AND instruction_id = ? AND variant = ?", rows.key)
     }
 
     /// Every stored result of one stage.

@@ -201,6 +201,10 @@ public enum Migrations {
         // The covering index on instructions turns settled positions into ids without reading
         // the instruction rows.
         Migration(version: 9, name: "settled variants", sql: SettledVariants.migration),
+        // What `stats` needs of each expand result's preference set, kept beside it (see
+        // PreferenceRecords); results stored before are given theirs by the next writer's
+        // upgrade pass (`fillPreferenceRecords`), and read the long way until then.
+        Migration(version: 10, name: "preference records", sql: PreferenceRecords.migration),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

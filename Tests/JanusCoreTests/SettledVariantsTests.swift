@@ -133,9 +133,11 @@ import Testing
         #expect(try keptAndRecomputed(reopened.store).kept == before)
     }
 
-    @Test(.tags(.endToEnd)) func aKilledBuildLeavesTheTableTrueAndTheResumeSettlesEverything() throws {
+    /// Ingests `count` instructions into a new store, starts an offline build and kills it at a
+    /// random moment; calls `check` with the store as the kill left it (and what happened, for
+    /// messages), then resumes the build to its end and returns the store read back.
+    func killedAndResumedBuild(count: Int, check: (CheckpointStore, String) throws -> Void) throws -> Workspace {
         let dir = try TestPaths.temporaryDirectory()
-        let count = 600
         let lines = (0..<count).map { i in "{\"prompt\": \"Task \(i): explain how a cache keeps \(i % 7) lines warm\"}" }
         try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
         let ingest = try runJanus(
@@ -148,15 +150,19 @@ import Testing
         let ended = try runJanusKilled(build, in: dir, after: delay)
         var config = JanusConfig()
         config.db = dir.appendingPathComponent("s.db").path
-        do {
-            let store = try CheckpointStore(path: config.db)
-            let killed = try keptAndRecomputed(store)
-            #expect(killed.kept == killed.recomputed, "\(ended == .uncaughtSignal ? "killed" : "finished before the kill") after \(delay) s")
-        }
+        try check(try CheckpointStore(path: config.db), "\(ended == .uncaughtSignal ? "killed" : "finished before the kill") after \(delay) s")
 
         let resumed = try runJanus(build, in: dir)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let (ws, _) = try Workspace.reading(config)
+        return try Workspace.reading(config).0
+    }
+
+    @Test(.tags(.endToEnd)) func aKilledBuildLeavesTheTableTrueAndTheResumeSettlesEverything() throws {
+        let count = 600
+        let ws = try killedAndResumedBuild(count: count) { store, what in
+            let killed = try keptAndRecomputed(store)
+            #expect(killed.kept == killed.recomputed, "\(what)")
+        }
         let after = try keptAndRecomputed(ws.store)
         #expect(after.kept == after.recomputed)
         #expect(after.kept.count == count * ws.config.generation.variants)

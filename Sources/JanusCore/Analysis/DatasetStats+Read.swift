@@ -4,9 +4,10 @@ import JanusStore
 extension Workspace {
     /// What each instruction adds to `stats`, in position order, worked out on every core. A
     /// settled instruction (see `CheckpointStore.settledPositions`) is read as its expand
-    /// outputs alone: its variants are complete, and the export takes them as stored, exactly
-    /// when their preference set parses (the test `ItemWalker.exportItem` makes for it). The
-    /// others are walked as the export walks them.
+    /// results alone: its variants are complete, and the export takes them as stored, exactly
+    /// when their preference set parses (the test `ItemWalker.exportItem` makes for it), which
+    /// the preference record kept with each (see `PreferenceRecords`) says without parsing it
+    /// again. The others are walked as the export walks them.
     func forEachItemFigures(_ visit: (ItemFigures) throws -> Void) throws {
         let variants = config.generation.variants
         let walker = ItemWalker(requests: stageRequests, variants: variants)
@@ -14,11 +15,9 @@ extension Workspace {
         try orderedBatches(
             transform: { (entry: (StoredInstruction, InstructionContent)) -> ItemFigures in
                 switch entry.1 {
-                case let .outputs(expand):
-                    let sets = (0..<variants).compactMap { variant in
-                        expand[variant].flatMap { try? PreferenceSetParser.parse($0) }
-                    }
-                    return ItemFigures(source: entry.0.mainSource, sets: sets)
+                case let .expand(expand):
+                    let sets = (0..<variants).compactMap { expand[$0].flatMap(PreferenceRecord.fields) }
+                    return ItemFigures(source: entry.0.mainSource, completeVariants: sets.count, sets: sets)
                 case let .state(state):
                     var leftOut = LeftOut()
                     return ItemFigures(try walker.exportItem(entry.0, state: state, leftOut: &leftOut))
@@ -26,7 +25,7 @@ extension Workspace {
             },
             visit: visit,
             produce: { add in
-                try store.forEachInstruction(settled: settled, outputsOf: .expand) { instruction, content in
+                try store.forEachInstruction(settled: settled, variants: variants) { instruction, content in
                     try add((instruction, content))
                 }
             })

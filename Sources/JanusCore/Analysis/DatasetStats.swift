@@ -30,8 +30,8 @@ public struct DatasetStats: Sendable {
     /// The statistics of the figures `walk` hands over, in position order.
     static func aggregate(_ walk: (_ visit: (ItemFigures) throws -> Void) throws -> Void) throws -> DatasetStats {
         var stats = DatasetStats()
-        var subdimensions: [String: Set<String>] = [:]
-        var preferences = Set<String>()
+        var subdimensions: [String: Set<HashedText>] = [:]
+        var preferences = Set<HashedText>()
         var rougeSums: [String: (Double, Int)] = [:]
         try walk { figures in
             stats.instructions += 1

@@ -36,6 +36,11 @@ public final class Workspace: @unchecked Sendable {
         self.config = config
         self.store = store
         self.lock = lock
+        store.makePreferenceRecords(with: PreferenceRecord.maker)
+        // A writer upgrades a store made before the preference records (once; see PreferenceRecords).
+        if lock != nil, try store.preferenceRecordsPending() {
+            try store.fillPreferenceRecords(PreferenceRecord.maker)
+        }
         seeds = try SeedLibrary.load(directory: config.generation.seedsDirectory.map { URL(fileURLWithPath: $0) })
         templates = try PromptTemplates.load(directory: config.generation.promptsDirectory)
     }
