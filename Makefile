@@ -14,7 +14,7 @@ VENV := .venv
 BIN := .build/debug/janus-data
 # Seconds each swift test run may take before it is stopped and the tests that had not ended
 # are named (Tests/run_with_limit.py): a deadlocked test fails the run instead of hanging it.
-TEST_LIMIT ?= 1800
+TEST_LIMIT ?= 2400
 LIMITED := $(PYTHON) Tests/run_with_limit.py $(TEST_LIMIT)
 # make install PREFIX=... DESTDIR=...: the one release binary, which carries its seeds and
 # prompt templates inside itself (nothing else is installed).
