@@ -120,7 +120,8 @@ public final class OpenAIClient: ChatClient {
             let generation = pool.generation(lane)
             lane.countSent()
             let startedAt = Date()
-            reachability.trying(at: reachability.now)
+            let attemptStart = reachability.now
+            reachability.trying(at: attemptStart)
             let outcome = await transport.send(http)
             let finishedAt = Date()
             let result = evaluate(outcome, lane: lane, request: request, promptEstimate: promptEstimate, tokenCost: tokenCost)
@@ -150,7 +151,7 @@ public final class OpenAIClient: ChatClient {
             case let .failure(problem): failure = problem
             }
             if result.status == nil, failure.outcome == "connect_error",
-                var lost = reachability.failedToConnect(at: reachability.now, detail: "\(lane.url): \(redact(failure.message))")
+                var lost = reachability.failedToConnect(startedAt: attemptStart, detail: "\(lane.url): \(redact(failure.message))")
             {
                 pool.releaseWaiters()
                 lost.attempts = attempt

@@ -6,17 +6,22 @@ import JanusSupport
 /// that is not running would otherwise cost every request its attempts at the pace of the
 /// cooldowns, for hours on a big run, with nothing said but a growing count of retries.
 ///
-/// Once no endpoint has answered for `limit` seconds (`provider.unreachable_timeout`) while
-/// attempts fail to connect, the client is lost for good: every request then fails at its next
+/// Once no endpoint has answered for `limit` seconds (`provider.unreachable_timeout`), counted
+/// to the start of an attempt that then failed to connect, and at least `failuresNeeded`
+/// attempts have failed to connect since the last answer, the client is lost for good: every request then fails at its next
 /// attempt with `.unreachable` and the run stops, keeping what it stored. Before the first
 /// answer of a run the wait is at most `firstContactLimit`: a server that never answered is far
 /// more likely a wrong address than a restart.
 final class Reachability: Sendable {
     static let firstContactLimit = 30.0
+    /// Connect failures since the last answer before the client may be lost: one slow failure
+    /// (a long connect timeout, or a process so busy that the failure is seen late) is not enough.
+    static let failuresNeeded = 3
 
     private struct State {
         var lastHeard: Double?
         var firstTried: Double?
+        var failuresSinceHeard = 0
         var lost: ChatError?
     }
 
@@ -44,17 +49,21 @@ final class Reachability: Sendable {
 
     /// A server sent an HTTP response (whatever its status).
     func heard(at time: Double) {
-        state.withLock { $0.lastHeard = max($0.lastHeard ?? time, time) }
+        state.withLock {
+            $0.lastHeard = max($0.lastHeard ?? time, time)
+            $0.failuresSinceHeard = 0
+        }
     }
 
-    /// An attempt failed to connect (`detail`: to which endpoint, and why). Returns the error
-    /// that ends the run when no server has answered for the limit.
-    func failedToConnect(at time: Double, detail: String) -> ChatError? {
+    /// An attempt started at `time` failed to connect (`detail`: to which endpoint, and why).
+    /// Returns the error that ends the run when no server has answered for the limit.
+    func failedToConnect(startedAt time: Double, detail: String) -> ChatError? {
         state.withLock { state in
             if let lost = state.lost { return lost }
+            state.failuresSinceHeard += 1
             let since = state.lastHeard ?? state.firstTried ?? time
             let limit = state.lastHeard == nil ? min(limit, Self.firstContactLimit) : limit
-            guard time - since >= limit else { return nil }
+            guard time - since >= limit, state.failuresSinceHeard >= Self.failuresNeeded else { return nil }
             let silent = Int((time - since).rounded())
             let what =
                 state.lastHeard == nil
