@@ -78,8 +78,7 @@ public struct ChatLoad: Sendable {
                 if next < requests { submit() }
             }
         }
-        let elapsed = clock.now - start
-        result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        result.wallSeconds = (clock.now - start).inSeconds
         result.attempts = recorder.byOutcome
         return result
     }

@@ -57,8 +57,7 @@ package final class ConcurrencyGate: Sendable {
     /// Reports an answer to a request sent in generation `sent` (`throttled`: a 429). Returns
     /// the new pace (nil: none) when the answer changed the limit or the pace.
     package func answered(throttled: Bool, sent: Int) -> Double?? {
-        let elapsed = ContinuousClock.now - origin
-        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let now = (ContinuousClock.now - origin).inSeconds
         let (changed, wakeups) = state.withLock { state -> (Double??, Wakeups<Bool>) in
             guard state.adaptive.record(throttled: throttled, sent: sent, now: now) else { return (.none, Wakeups()) }
             return (.some(state.adaptive.pacedRate), state.admitWaiters())

@@ -75,8 +75,7 @@ final class EndpointPool: Sendable {
 
     /// Seconds since the pool was made, on the monotonic clock.
     private var now: Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - origin).inSeconds
     }
 
     /// Waits for a slot on some endpoint, first come first served; nil (and no slot) when cancelled.

@@ -95,8 +95,7 @@ final class RateLimiter: Sendable {
 
     /// Seconds since this limiter was made, on the monotonic clock.
     private var now: Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - origin).inSeconds
     }
 
     /// Waits until a request of `tokens` tokens may be sent. False when the task was cancelled.

@@ -35,8 +35,7 @@ final class Reachability: Sendable {
 
     /// Seconds since the client was made, on the monotonic clock.
     var now: Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - origin).inSeconds
     }
 
     /// The error every request fails with once no server is reachable; nil while one may be.
