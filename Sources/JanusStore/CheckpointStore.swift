@@ -17,7 +17,7 @@ public final class CheckpointStore: @unchecked Sendable {
     public let path: String
     /// Makes the records of the expand results this store saves (see `PreferenceRecords`);
     /// behind a lock of its own, so that a save does not wait for the connection to read it.
-    let preferenceRecordMaker = Locked<PreferenceRecords.Maker?>(nil)
+    let preferenceRecordMaker = Locked<PreferenceRecords.MakerBox?>(nil)
 
     /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
     public init(path: String) throws {

@@ -23,6 +23,15 @@ public enum PreferenceRecords {
     /// not a preference set (what its reader's parse would throw for).
     public typealias Maker = @Sendable (String) -> [String]?
 
+    /// A `Maker` as a struct's field, which is how the store keeps it behind a lock. A bare
+    /// function type in `Locked` is stored at the generic abstraction and handed to `withLock`'s
+    /// body at its own: every access wraps it in a reabstraction thunk on the way in and another
+    /// on the write-back, so after n saves each call ran through 2n thunks (quadratic time, and
+    /// a stack as deep as the store has expand results). A struct's field keeps one abstraction.
+    struct MakerBox: Sendable {
+        let make: Maker
+    }
+
     static func forget(_ key: String) -> String {
         "DELETE FROM preference_records WHERE instruction_id = \(key).instruction_id AND variant = \(key).variant;"
     }
@@ -113,14 +122,14 @@ public enum ExpandContent: Sendable {
 extension CheckpointStore {
     /// Makes the records of expand results this store saves from now on (see `PreferenceRecords`).
     public func makePreferenceRecords(with maker: @escaping PreferenceRecords.Maker) {
-        preferenceRecordMaker.withLock { $0 = maker }
+        preferenceRecordMaker.withLock { $0 = PreferenceRecords.MakerBox(make: maker) }
     }
 
     /// The record to store with a result (made before the connection is taken: it parses the
     /// output); nil for a result of another stage, or when this store makes no records.
     func preferenceRecord(stage: Stage, output: String) -> SQLiteValue? {
         guard stage == .expand, let maker = preferenceRecordMaker.withLock({ $0 }) else { return nil }
-        return maker(output).map { .blob(PreferenceRecords.encode($0)) } ?? .null
+        return maker.make(output).map { .blob(PreferenceRecords.encode($0)) } ?? .null
     }
 
     /// Writes the record of an expand output just stored, the connection held, in the

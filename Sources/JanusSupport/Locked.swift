@@ -1,6 +1,10 @@
 import Foundation
 
 /// A value behind a lock: the one way shared mutable state crosses threads in JanusCore.
+///
+/// Keep a closure in a struct's field, not as `Value` itself: a bare function type is stored
+/// at the generic abstraction and wrapped in a reabstraction thunk by every `withLock`, in and
+/// on the write-back, so the chain of thunks grows with each access.
 package final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
