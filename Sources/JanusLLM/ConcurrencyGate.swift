@@ -9,7 +9,7 @@ package final class ConcurrencyGate: Sendable {
         var inUse = 0
         var waiters = WaiterQueue<Bool>()
 
-        /// Gives free slots to the longest waiters; they are resumed by the caller, unlocked.
+        /// Gives free slots to the first waiters; they are resumed by the caller, unlocked.
         mutating func admitWaiters() -> Wakeups<Bool> {
             var wakeups = Wakeups<Bool>()
             while inUse < adaptive.limit, waiters.admitFirst(true, into: &wakeups) {
@@ -29,9 +29,10 @@ package final class ConcurrencyGate: Sendable {
     /// The current limit.
     package var limit: Int { state.withLock { $0.adaptive.limit } }
 
-    /// Waits for a slot, first come first served. False (and no slot) when cancelled.
-    package func acquire() async -> Bool {
-        await state.wait(in: \.waiters, cancelled: false) { state in
+    /// Waits for a slot: the waiter of lowest `rank` first, first come first served within a
+    /// rank. False (and no slot) when cancelled.
+    package func acquire(rank: Int = 0) async -> Bool {
+        await state.wait(in: \.waiters, rank: rank, cancelled: false) { state in
             guard state.inUse < state.adaptive.limit else { return nil }
             state.inUse += 1
             return true
@@ -53,6 +54,9 @@ package final class ConcurrencyGate: Sendable {
 
     /// Requests in flight now.
     package var inFlight: Int { state.withLock { $0.inUse } }
+
+    /// Tasks waiting for a slot now.
+    package var waiting: Int { state.withLock { $0.waiters.count } }
 
     /// Reports an answer to a request sent in generation `sent` (`throttled`: a 429). Returns
     /// the new pace (nil: none) when the answer changed the limit or the pace.

@@ -2,6 +2,7 @@
 import Foundation
 @testable import JanusCore
 @testable import JanusLLM
+import JanusSupport
 import Testing
 
 /// Backoff arithmetic, which statuses are retried, the concurrency gate and the cost meter.
@@ -54,6 +55,30 @@ import Testing
         #expect(await second.value == false)
         gate.release()
         #expect(await gate.acquire(), "the cancelled waiter's turn was skipped, not kept")
+    }
+
+    /// The runner ranks a request by its instruction's position, so that instructions started
+    /// first finish first and new ones start as they end (see `GenerationRunner.run`).
+    @Test func waitersAreAdmittedByRankThenByArrival() async throws {
+        let gate = ConcurrencyGate(limit: 1)
+        #expect(await gate.acquire())
+        let admitted = Locked<[Int]>([])
+        let ranks = [5, 1, 5, 0, 1, 0]
+        var waiters: [Task<Void, Never>] = []
+        for (index, rank) in ranks.enumerated() {
+            waiters.append(
+                Task {
+                    guard await gate.acquire(rank: rank) else { return }
+                    admitted.withLock { $0.append(index) }
+                    gate.release()
+                })
+            // Each waiter is queued before the next one starts, so arrival order is known.
+            for _ in 0..<5000 where gate.waiting <= index { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(gate.waiting == index + 1)
+        }
+        gate.release()
+        for waiter in waiters { await waiter.value }
+        #expect(admitted.withLock { $0 } == [3, 5, 1, 4, 0, 2])
     }
 
     @Test func thousandsOfWaitersAreAllAdmitted() async {

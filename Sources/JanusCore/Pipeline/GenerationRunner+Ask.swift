@@ -19,9 +19,10 @@ extension GenerationRunner {
     /// before, else from the client. An answer that fails validation is re-asked with the reason
     /// appended, up to the configured attempts, then quarantined with the raw answer.
     /// Returns nil when the item failed, was quarantined, or the stage may not send requests.
+    /// `rank` orders the requests waiting for a send slot (lower first; see `run`).
     func ask<T: Sendable>(
         _ stage: Stage, _ item: ItemKey, _ prepared: PreparedRequest, recipe: String, stamp: ResultStamp? = nil, state: StoredState,
-        accept: (String) throws(InvalidOutput) -> (value: T, output: String)
+        rank: Int = 0, accept: (String) throws(InvalidOutput) -> (value: T, output: String)
     ) async throws -> T? {
         guard stages.contains(stage) else { return nil }
         let rounds = max(1, settings.validationAttempts)
@@ -61,7 +62,7 @@ extension GenerationRunner {
                 }
                 // A slot first, then a last look at whether to send at all: once the run is
                 // stopped, the requests waiting for a slot are never sent.
-                guard stats.stopReason == nil, await sending.acquire() else { return nil }
+                guard stats.stopReason == nil, await sending.acquire(rank: rank) else { return nil }
                 holdingSlot = true
                 if stats.stopReason != nil { return nil }
                 let response: ChatResponse

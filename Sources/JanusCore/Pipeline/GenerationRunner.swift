@@ -47,6 +47,14 @@ public struct GenerationRunner: Sendable {
 
     /// Works through every stored instruction, a page at a time so that memory does not grow
     /// with the store; returns when nothing more can be done.
+    ///
+    /// `width` instructions are under way at once (twice the send slots, from `Workspace`):
+    /// an instruction's requests form a chain (three expands one after another, each followed by
+    /// its systems and respond), so as many instructions as slots leave slots idle while chains
+    /// wait on each other. A request waiting for a slot is ranked by its instruction's position:
+    /// instructions started first finish first and new ones start as they end, rather than all
+    /// under way advancing stage by stage and ending together (which left the slots idle until
+    /// the next ones got going: at 1,000 slots, 2,223 instructions took 12.1 s against 10.5).
     public func run() async throws {
         // Attempt records wait for the next group commit without anyone waiting for them.
         defer { store.flush() }
@@ -114,7 +122,7 @@ public struct GenerationRunner: Sendable {
             stats.update(.expand) { $0.stored += 1 }
             return set
         }
-        let result = try await ask(.expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state) { answer throws(InvalidOutput) in
+        let result = try await ask(.expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: instruction.position) { answer throws(InvalidOutput) in
             let set = try OutputValidator.preferenceSet(answer, others: others)
             return (set, set.json.serialized())
         }
@@ -136,7 +144,8 @@ public struct GenerationRunner: Sendable {
                 system = stored
             } else {
                 guard let made = try await ask(
-                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, accept: { answer throws(InvalidOutput) in
+                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, rank: instruction.position,
+                    accept: { answer throws(InvalidOutput) in
                     let text = try validator.systemMessage(answer)
                     return (text, text)
                 }) else { return }
@@ -154,7 +163,7 @@ public struct GenerationRunner: Sendable {
             stats.update(.respond) { $0.stored += 1 }
             return
         }
-        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state) { answer throws(InvalidOutput) in
+        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state, rank: instruction.position) { answer throws(InvalidOutput) in
             let text = try validator.response(answer)
             return (text, text)
         }

@@ -120,7 +120,7 @@ public final class Workspace: @unchecked Sendable {
         stats.attach(client)
         var runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
-            price: price, stages: stages, stats: stats, width: max(8, sendWindow), sendLimit: sendWindow, runID: runID)
+            price: price, stages: stages, stats: stats, width: max(8, 2 * sendWindow), sendLimit: sendWindow, runID: runID)  // see GenerationRunner.run
         runner.divert = try divert ?? batchHold()
         do {
             try await runner.run()
