@@ -127,6 +127,13 @@ import Testing
         #expect(collection.status == 0, "\(collection.stderr)")
         let bare = try runJanus(["bench", "plan", "build", "--db", "j.db", "--provider", "offline"], in: dir)
         #expect(bare.stderr.contains("no bench instructions are stored yet: give the --source flags"), "\(bare.stderr)")
+        // Sources that give nothing: the plan says what became of their lines, not to give sources.
+        try "{\"instruction\": \"\"}\n{\"question\": 7}\n".write(to: dir.appendingPathComponent("empty.jsonl"), atomically: true, encoding: .utf8)
+        let none = try runJanus(["bench", "plan", "build", "--db", "j.db", "--provider", "offline", "--source", "jsonl=empty.jsonl"], in: dir)
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(none.stderr.contains("the --source files give no instruction `bench build` would choose"), "\(none.stderr)")
+        #expect(none.stderr.contains("read 2, bad 2"), "\(none.stderr)")
+        #expect(!none.stderr.contains("give the --source flags"), "\(none.stderr)")
         let planned = try runJanus(["bench", "plan", "build", "--db", "j.db", "--provider", "offline", "--count", "4", "--json"] + Self.sources, in: dir)
         #expect(planned.status == 0, "\(planned.stderr)")
         let plan = try JSONParser.parse(planned.stdout.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -134,11 +134,16 @@ struct BenchPlanCommand: JanusCommand {
         if !FileManager.default.fileExists(atPath: config.db) { config.db = ":memory:" }
         let workspace = try Workspace(config: config)
         let specs = try sources.map { try SourceSpec.parse($0) }
-        let chosen =
-            specs.isEmpty
-            ? [] : try BenchSelector.select(sources: specs, settings: config.ingest, seed: config.seed, count: count, store: workspace.store).added
+        let intake =
+            specs.isEmpty ? nil : try BenchSelector.select(sources: specs, settings: config.ingest, seed: config.seed, count: count, store: workspace.store)
+        let chosen = intake?.added ?? []
         if part == .build, chosen.isEmpty, try workspace.store.benchInstructions().isEmpty {
-            Console.info("no bench instructions are stored yet: give the --source flags `bench build` will get to plan for the ones it would choose")
+            if let intake {
+                // The sources were read and gave nothing: say what became of their lines.
+                Console.info("the --source files give no instruction `bench build` would choose, and none are stored yet:\n\(intake.text)")
+            } else {
+                Console.info("no bench instructions are stored yet: give the --source flags `bench build` will get to plan for the ones it would choose")
+            }
         }
         var sets = answerSets
         if part == .answer { sets = [name ?? config.client.model] }
