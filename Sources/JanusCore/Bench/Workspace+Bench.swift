@@ -69,7 +69,7 @@ extension Workspace {
         stats.attach(client)
         let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation, price: price, stages: Set(Stage.bench),
-            stats: stats, width: max(8, config.client.totalConcurrency), sendLimit: config.client.totalConcurrency, runID: runID)
+            stats: stats, width: max(8, sendWindow), sendLimit: sendWindow, runID: runID)
         let collection = try collectionPreferences()
         var requests = try benchRequests(avoid: collection.listing)
         requests.judgeTemperature = judgeTemperature
