@@ -38,6 +38,64 @@ package enum UTF8Bytes {
         (v >= 0x0A && v <= 0x0D) || v == 0x85 || v == 0x2028 || v == 0x2029
     }
 
+    /// The number of runs of scalars other than white space, as
+    /// `split(whereSeparator: \.isWhitespace).count` counts words on characters; nil where a
+    /// space and a scalar beside it may make one character (a mark, joiner or emoji modifier
+    /// after it, a prepended scalar before it), which only grapheme breaking can tell. Controls
+    /// (tab, line ends) always end a character, so only the other white space is checked.
+    package static func wordCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var count = 0
+        var inWord = false
+        var afterSpace = false
+        var previous: UInt32 = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var v = UInt32(b)
+            var w = 1
+            if b >= 0x80 { (v, w) = scalar(bytes, at: i) }
+            if isWhitespace(v) {
+                let control = v < 0x20 || v == 0x85 || v == 0x2028 || v == 0x2029
+                if !control, previous >= 0x80, !isWhitespace(previous), mayPrepend(previous) { return nil }
+                inWord = false
+                afterSpace = !control
+            } else {
+                if afterSpace, v >= 0x80, mayExtend(v) { return nil }
+                if !inWord { count += 1 }
+                inWord = true
+                afterSpace = false
+            }
+            previous = v
+            i += w
+        }
+        return count
+    }
+
+    /// True when `v` may continue the character before it (Grapheme_Cluster_Break Extend,
+    /// SpacingMark or ZWJ): a superset, from the scalar's properties, and the Thai and Lao AM
+    /// (letters that break as spacing marks).
+    static func mayExtend(_ v: UInt32) -> Bool {
+        if v == 0x0E33 || v == 0x0EB3 { return true }
+        guard let scalar = Unicode.Scalar(v) else { return false }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return v == 0x200D || v == 0x200C || properties.isGraphemeExtend || properties.isEmojiModifier
+        }
+    }
+
+    /// True when `v` may join the character after it (Grapheme_Cluster_Break Prepend: format
+    /// characters such as U+0600, and letters of Malayalam and of the Brahmic scripts at
+    /// U+11000-U+11FFF): a superset.
+    static func mayPrepend(_ v: UInt32) -> Bool {
+        guard let scalar = Unicode.Scalar(v) else { return false }
+        switch scalar.properties.generalCategory {
+        case .format: return true
+        case .otherLetter: return v == 0x0D4E || (0x11000...0x11FFF).contains(v)
+        default: return false
+        }
+    }
+
     /// The byte range of `bytes` without leading and trailing white space.
     package static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var lo = 0

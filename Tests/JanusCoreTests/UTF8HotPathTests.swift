@@ -88,4 +88,38 @@ import Testing
         #expect(headers["retry_after"] == nil)
         #expect(!HTTPHeaders.sameName("[", "{"))  // 0x5B and 0x7B differ only in bit 0x20, but are not letters
     }
+
+    func characterWords(_ text: String) -> Int {
+        text.split(whereSeparator: { $0.isWhitespace }).count
+    }
+
+    /// The report's word count on bytes against the count on characters: every scalar of the
+    /// Basic Multilingual Plane and of U+10000-U+1FFFF beside spaces, tabs and letters, and
+    /// seeded random texts from a palette of joiners, marks, prepended scalars and white space.
+    @Test func wordsOnBytesCountWhatCharactersCount() {
+        var contexts = 0
+        for v in UInt32(0x80)..<0x20000 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let x = String(scalar)
+            for text in ["a " + x + "b", "a" + x + " b", x + " ", " " + x, "a\t" + x, x + "\u{3000}a"] {
+                contexts += 1
+                #expect(CollectionReport.words(text) == characterWords(text), "U+\(String(v, radix: 16)) in \(text.debugDescription)")
+            }
+        }
+        #expect(contexts > 700_000)
+        let palette = [
+            "a", "Я", "数", "ب", "한", " ", " ", "\t", "\n", "\r\n", "\u{00A0}", "\u{3000}", "\u{2028}", "\u{0085}", "\u{0301}", "\u{0903}",
+            "\u{200D}", "\u{200C}", "\u{FE0F}", "\u{1F3FD}", "\u{1F469}", "\u{0600}", "\u{0D4E}", "\u{111C2}", "\u{1100}", "\u{1161}", "\u{1F1EB}",
+        ]
+        var rng = SeededGenerator(seed: 12)
+        for _ in 0..<20_000 {
+            let text = (0...rng.below(12)).map { _ in palette[rng.below(palette.count)] }.joined()
+            #expect(CollectionReport.words(text) == characterWords(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        // Real text takes the byte path: no character breaking.
+        for text in ["Привет, мир", "数据 和 データ", "مرحبا بالعالم", "데이터 과학", "👩\u{200D}💻 works 👍🏽 🇫🇷", "“quoted” — naïve café"] {
+            var copy = text
+            #expect(copy.withUTF8 { UTF8Bytes.wordCount($0) } == characterWords(text), "\(text)")
+        }
+    }
 }

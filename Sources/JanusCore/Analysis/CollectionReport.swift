@@ -124,7 +124,10 @@ public struct CollectionReport: Sendable {
         }
     }
 
+    /// Words as `split(whereSeparator: \.isWhitespace)` counts them, on the bytes (per
+    /// character it was a third of the report's CPU at 100k instructions, on the merging thread).
     static func words(_ text: String) -> Int {
-        text.split(whereSeparator: { $0.isWhitespace }).count
+        var text = text
+        return text.withUTF8 { UTF8Bytes.wordCount($0) } ?? text.split(whereSeparator: { $0.isWhitespace }).count
     }
 }
