@@ -102,12 +102,15 @@ public struct CollectionReport: Sendable {
 
     /// Per dimension, the mean ROUGE-L F1 between the descriptions of an item's variants
     /// (dimensions with fewer than two descriptions are left out).
+    /// Tokens are compared as `TokenKeys` numbers (equal exactly when the tokens are), as
+    /// `stats` does.
     static func rouge(_ item: ExportItem) -> [(Dimension, Double)] {
-        var descriptions: [Dimension: [String]] = [:]
+        var keys = TokenKeys()
+        var descriptions: [Dimension: [[UInt64]]] = [:]
         for variant in item.variants {
             for p in variant.preferenceSet.arrayValue ?? [] {
                 guard let dimension = p["dimension"]?.stringValue.flatMap(Dimension.init(rawValue:)) else { continue }
-                descriptions[dimension, default: []].append(p["description"]?.stringValue ?? "")
+                descriptions[dimension, default: []].append(keys.keys(p["description"]?.stringValue ?? ""))
             }
         }
         return Dimension.allCases.compactMap { dimension in
