@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Store-read benchmark: times `status`, `plan`, `stats` and `build --no-export` (everything already
-# done) on a store of 100,000 instructions with every stage done (300k variants, 900k results).
+# Store-read benchmark: times `status`, `plan`, `stats`, `build --no-export` (everything already
+# done) and `report` on a store of 100,000 instructions with every stage done (300k variants, 900k results).
 # The store is made once (ingest of generated instructions, then `build --provider offline`) and
 # cached under /tmp keyed by VERSION below; each run reads a copy of it. One untimed
 # `build --no-export` (with the fixture's settings) comes first: it is what a user's next build does, and it brings a store made
@@ -50,6 +50,7 @@ measure plan-json plan --json
 measure stats stats
 measure stats-json stats --json
 measure build-all-done build "${BUILD_FLAGS[@]}"
+measure report report --out "$WORK/report.html"
 if [ -n "${STORE_BENCH_OUT:-}" ]; then
     mkdir -p "$STORE_BENCH_OUT"
     cp "$WORK"/*.out "$STORE_BENCH_OUT"/
