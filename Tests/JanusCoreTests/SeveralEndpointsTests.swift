@@ -59,23 +59,29 @@ import Testing
             #expect(summary["stages"]?[stage]?["done"]?.intValue == 360, "\(stage): \(summary)")
         }
 
-        // Every request answered once in all: no body twice, on one server or across them.
+        // Every request answered once in all: one answered attempt per request key in the
+        // attempt log, and no body twice in the servers' logs, on one server or across them.
+        // The doomed server logs an answer after writing it, so a kill that lands in between
+        // leaves out answers it sent: at most the 8 it had under way.
+        let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
+        let answeredKeys = try store.db.query("SELECT request_key, COUNT(*) FROM attempts WHERE http_status = 200 GROUP BY request_key")
+        #expect(answeredKeys.count == 1080, "\(answeredKeys.count)")
+        #expect(answeredKeys.allSatisfy { $0.int(1) == 1 }, "answered twice: \(answeredKeys.filter { $0.int(1) != 1 }.count)")
         let perServer = try logs.map { try answered($0) }
         let all = perServer.flatMap { $0 }
         #expect(Set(all).count == all.count, "answered twice: \(all.count - Set(all).count)")
-        #expect(all.count == 1080, "every request answered: \(perServer.map(\.count))")
+        #expect((1080 - 8...1080).contains(all.count), "every request answered: \(perServer.map(\.count))")
         // The slow server was given fewer than the fast one that lived.
         #expect(perServer[2].count < perServer[0].count, "\(perServer.map(\.count))")
         #expect(perServer[2].count < all.count / 3, "\(perServer.map(\.count))")
 
         // The attempt log names each attempt's endpoint; status shows them.
-        let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
         let tallies = Dictionary(uniqueKeysWithValues: try store.endpointTallies().map { ($0.endpoint, $0) })
         let labels = [fast, doomed, slow].map { EndpointSettings.label($0.baseURL) }
         #expect(Set(tallies.keys) == Set(labels))
         #expect(tallies[labels[0]]?.answered == perServer[0].count)
         #expect(tallies[labels[2]]?.answered == perServer[2].count)
-        #expect((tallies[labels[1]]?.answered ?? 0) <= perServer[1].count)
+        #expect((tallies[labels[1]]?.answered ?? 0) <= perServer[1].count + 8)
         #expect((tallies[labels[1]]?.failed ?? 0) > 0, "the killed server's attempts failed: \(tallies)")
         for (n, server) in [fast, slow].enumerated() {
             let requests = try await server.requestCount()

@@ -75,9 +75,16 @@ import Testing
         for (stage, count) in try counts(in: dir) {
             #expect(count.done == 120 && count.failed == 0, "\(stage): \(count)")
         }
-        // 120 requests a stage (a variant each), each answered once over both servers.
+        // 120 requests a stage (a variant each), each answered once over both runs: the attempt
+        // log holds one answered attempt per request key.
+        let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
+        let answered = try store.db.query("SELECT request_key, COUNT(*) FROM attempts WHERE http_status = 200 GROUP BY request_key")
+        #expect(answered.count == 360, "\(answered.count)")
+        #expect(answered.allSatisfy { $0.int(1) == 1 }, "answered twice: \(answered.filter { $0.int(1) != 1 }.count)")
+        // The servers' logs agree, but the killed one logs an answer after writing it, so a kill
+        // that lands in between leaves out answers it sent: at most the 8 it had under way.
         let all = try SeveralEndpointsTests().answered(log) + SeveralEndpointsTests().answered(secondLog)
         #expect(Set(all).count == all.count, "answered twice: \(all.count - Set(all).count)")
-        #expect(all.count == 360, "\(all.count)")
+        #expect((360 - 8...360).contains(all.count), "\(all.count)")
     }
 }
