@@ -18,6 +18,9 @@ public final class CheckpointStore: @unchecked Sendable {
     /// Makes the records of the expand results this store saves (see `PreferenceRecords`);
     /// behind a lock of its own, so that a save does not wait for the connection to read it.
     let preferenceRecordMaker = Locked<PreferenceRecords.MakerBox?>(nil)
+    /// Copies the log back into the file off the writing connection (see `WALCheckpointer`);
+    /// nil for a scratch store in memory.
+    private var checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) and migrates the store at `path` (":memory:" for a scratch store).
     public init(path: String) throws {
@@ -30,15 +33,24 @@ public final class CheckpointStore: @unchecked Sendable {
         }
         do {
             db = try SQLiteDatabase(path == ":memory:" ? .memory : .path(path))
-            // A 32 MB page cache keeps the indexes a run inserts into in memory; a checkpoint
-            // every 16 MB of WAL rather than every 4 MB copies a page rewritten by many commits once.
-            try db.execute(
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768; "
-                    + "PRAGMA wal_autocheckpoint=4096;")
+            // A 32 MB page cache keeps the indexes a run inserts into in memory.
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;")
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
         try migrate()
+        guard path != ":memory:" else { return }
+        do {
+            // A checkpoint every 16 MB of WAL rather than every 4 MB copies a page rewritten by
+            // many commits once.
+            checkpointer = try WALCheckpointer(path: path, writer: db, threshold: 4096)
+        } catch let error as SQLiteError {
+            throw StoreError.cannotOpen(path: path, reason: error.message)
+        }
+    }
+
+    deinit {
+        checkpointer?.stop()
     }
 
     /// Runs `body` with the connection held.
