@@ -90,7 +90,7 @@ extension CheckpointStore {
             result.stamp.map { .integer($0.input) } ?? .null,
             result.stamp.map { _ in .integer(ResultStamp.digest(result.output)) } ?? .null,
         ]
-        let record = preferenceRecord(stage: stage, output: result.output)
+        let record = preferenceRecord(stage: stage, result: result)
         return (insert, record, item, [.text(stage.rawValue), .text(item.instructionID), .int(item.variant)])
     }
 

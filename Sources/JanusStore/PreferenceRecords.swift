@@ -126,10 +126,11 @@ extension CheckpointStore {
     }
 
     /// The record to store with a result (made before the connection is taken: it parses the
-    /// output); nil for a result of another stage, or when this store makes no records.
-    func preferenceRecord(stage: Stage, output: String) -> SQLiteValue? {
+    /// output, unless the result brings its fields); nil for a result of another stage, or when
+    /// this store makes no records.
+    func preferenceRecord(stage: Stage, result: StageResult) -> SQLiteValue? {
         guard stage == .expand, let maker = preferenceRecordMaker.withLock({ $0 }) else { return nil }
-        return maker.make(output).map { .blob(PreferenceRecords.encode($0)) } ?? .null
+        return (result.preferenceFields ?? maker.make(result.output)).map { .blob(PreferenceRecords.encode($0)) } ?? .null
     }
 
     /// Writes the record of an expand output just stored, the connection held, in the

@@ -14,9 +14,14 @@ public struct StageResult: Sendable, Hashable {
     /// The recipe's digests (see `ResultStamp`); nil for results stored without them (bench
     /// stages, and results stored before store version 8), which are read the longer way.
     public var stamp: ResultStamp?
+    /// The fields of an expand result's preference record (see `PreferenceRecords`) when the
+    /// caller has the parsed set at hand, so that saving it does not parse the output again;
+    /// nil otherwise (the store's maker parses it), and when read back.
+    public var preferenceFields: [String]?
 
     public init(
-        requestKey: String, output: String, meta: String, recipe: String = "", runID: Int? = nil, stamp: ResultStamp? = nil
+        requestKey: String, output: String, meta: String, recipe: String = "", runID: Int? = nil, stamp: ResultStamp? = nil,
+        preferenceFields: [String]? = nil
     ) {
         self.requestKey = requestKey
         self.output = output
@@ -24,5 +29,6 @@ public struct StageResult: Sendable, Hashable {
         self.recipe = recipe
         self.runID = runID
         self.stamp = stamp
+        self.preferenceFields = preferenceFields
     }
 }

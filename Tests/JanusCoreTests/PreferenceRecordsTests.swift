@@ -92,6 +92,32 @@ import Testing
         try expectStatsMatchTheWalk(ws)
     }
 
+    /// A build stores the record of the set it validated (not a second parse of the output it
+    /// stores); for answers with text of every kind, around the JSON and inside its strings,
+    /// that record is the one the stored output makes.
+    @Test func theRecordOfTheValidatedSetIsTheOneTheStoredOutputMakes() async throws {
+        let ws = try runner.workspace(instructions: 4)
+        let texts = [
+            "Crème brûlée, naïve “quotes”, a \"nested\" one and a \\ backslash", "日本語の説明と中文解释 🧪👩🏽‍🔬",
+            "Cafe\u{301} in NFD, tab\there", "Ελληνικά, русский, العربية, עברית",
+        ]
+        let client = FakeClient { request throws(ChatError) in
+            guard request.purpose == "expand" else { return GenerationRunnerTests.validAnswer(request) }
+            let text = texts[request.keySalt.utf8.reduce(0) { $0 + Int($1) } % texts.count]
+            let set = PreferenceSetParserTests.list
+                .replacingOccurrences(of: "\"Short sentences.\"", with: JSONValue.string(text).serialized())
+                .replacingOccurrences(of: "novice", with: "novice \(request.keySalt)")
+            return FakeClient.reply("Sure! Here it is:\n```json\n\(set)\n```\nHope this helps.")
+        }
+        _ = try await runner.run(ws, client)
+        try expectRecordsTrue(ws.store, count: 12)
+        let fields = try ws.store.db.query("SELECT fields FROM preference_records").compactMap { row -> [String]? in
+            if case let .blob(data) = row.values[0] { PreferenceRecords.decode(data) } else { nil }
+        }
+        #expect(fields.count == 12)
+        #expect(Set(fields.map { $0[1] }).isSubset(of: Set(texts)))
+    }
+
     @Test func statsReadTheRecordsOfSettledVariants() async throws {
         let ws = try runner.workspace(instructions: 2)
         let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
@@ -203,7 +229,8 @@ import Testing
             depths.withLock { $0.append(frames) }
             return nil
         }
-        for _ in 0..<5000 { _ = store.preferenceRecord(stage: .expand, output: "{}") }
+        let result = StageResult(requestKey: "k", output: "{}", meta: "{}")
+        for _ in 0..<5000 { _ = store.preferenceRecord(stage: .expand, result: result) }
         let seen = depths.withLock { $0 }
         let first = try #require(seen.first), last = try #require(seen.last)
         #expect(seen.count == 5000)

@@ -6,8 +6,12 @@ import JanusStore
 /// them, or nothing when it does not parse.
 enum PreferenceRecord {
     static let maker: PreferenceRecords.Maker = { output in
-        guard let set = try? PreferenceSetParser.parse(output) else { return nil }
-        return set.preferences.flatMap { [$0.subdimension, $0.description] }
+        (try? PreferenceSetParser.parse(output)).map(fields(of:))
+    }
+
+    /// The record's fields of a parsed set: what `maker` makes of its stored output.
+    static func fields(of set: PreferenceSet) -> [String] {
+        set.preferences.flatMap { [$0.subdimension, $0.description] }
     }
 
     /// The (dimension, subdimension, description) of each preference of a stored expand result,

@@ -19,10 +19,11 @@ extension GenerationRunner {
     /// before, else from the client. An answer that fails validation is re-asked with the reason
     /// appended, up to the configured attempts, then quarantined with the raw answer.
     /// Returns nil when the item failed, was quarantined, or the stage may not send requests.
-    /// `rank` orders the requests waiting for a send slot (lower first; see `run`).
+    /// `rank` orders the requests waiting for a send slot (lower first; see `run`); `record`
+    /// gives an accepted expand value's preference-record fields (see `StageResult`).
     func ask<T: Sendable>(
         _ stage: Stage, _ item: ItemKey, _ prepared: PreparedRequest, recipe: String, stamp: ResultStamp? = nil, state: StoredState,
-        rank: Int = 0, accept: (String) throws(InvalidOutput) -> (value: T, output: String)
+        rank: Int = 0, record: ((T) -> [String])? = nil, accept: (String) throws(InvalidOutput) -> (value: T, output: String)
     ) async throws -> T? {
         guard stages.contains(stage) else { return nil }
         let rounds = max(1, settings.validationAttempts)
@@ -110,7 +111,7 @@ extension GenerationRunner {
                     stage: stage, item: item,
                     result: StageResult(
                         requestKey: prepared.key, output: accepted.output, meta: JSONValue.object(meta).serialized(), recipe: recipe,
-                        runID: runID, stamp: stamp)
+                        runID: runID, stamp: stamp, preferenceFields: record?(accepted.value))
                 )
             }
             if let (response, cost) = fresh {

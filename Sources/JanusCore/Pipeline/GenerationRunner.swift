@@ -122,7 +122,10 @@ public struct GenerationRunner: Sendable {
             stats.update(.expand) { $0.stored += 1 }
             return set
         }
-        let result = try await ask(.expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: instruction.position) { answer throws(InvalidOutput) in
+        let result = try await ask(
+            .expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: instruction.position,
+            record: PreferenceRecord.fields(of:)
+        ) { answer throws(InvalidOutput) in
             let set = try OutputValidator.preferenceSet(answer, others: others)
             return (set, set.json.serialized())
         }
