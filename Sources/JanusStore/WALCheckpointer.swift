@@ -79,4 +79,10 @@ final class WALCheckpointer: @unchecked Sendable {
         if let writer { sqlite3_wal_hook(writer.pointer, nil, nil) }
         queue.sync {}
     }
+
+    /// The hook holds this object unretained: one released without `stop` must not leave it
+    /// on a writer that goes on committing. (A checkpoint queued or running retains it.)
+    deinit {
+        if let writer { sqlite3_wal_hook(writer.pointer, nil, nil) }
+    }
 }

@@ -57,4 +57,19 @@ import Testing
         checkpointer.stop()
         #expect(try db.query("PRAGMA integrity_check").first?.string(0) == "ok")
     }
+
+    @Test func aReleasedCheckpointerLeavesNoHookBehind() throws {
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("released.db").path
+        let db = try Self.writer(path)
+        try withExtendedLifetime(try WALCheckpointer(path: path, writer: db, threshold: 1_000_000, limit: 8)) {
+            try Self.commit(db, rows: 0..<20)
+        }
+        #expect(Self.size(path) > 10 * 4096)
+        // Commits after it is gone call no hook (a freed one would crash here, or under ASan
+        // report a use after free); with SQLite's own checkpoint off, the rows stay in the log.
+        let before = Self.size(path)
+        try Self.commit(db, rows: 20..<120)
+        #expect(Self.size(path) == before)
+        #expect(try db.query("SELECT COUNT(*) FROM rows").first?.int(0) == 120)
+    }
 }
