@@ -72,12 +72,17 @@ final class WALCheckpointer: @unchecked Sendable {
         }
     }
 
+    /// Returns once no checkpoint is queued or running.
+    func waitUntilIdle() {
+        queue.sync {}
+    }
+
     /// Removes the hook and waits for a checkpoint under way; called before the writing
     /// connection closes (which checkpoints what is left and removes the log).
     func stop() {
         state.withLock { $0.stopped = true }
         if let writer { sqlite3_wal_hook(writer.pointer, nil, nil) }
-        queue.sync {}
+        waitUntilIdle()
     }
 
     /// The hook holds this object unretained: one released without `stop` must not leave it
