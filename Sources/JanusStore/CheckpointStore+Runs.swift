@@ -40,6 +40,18 @@ extension CheckpointStore {
     /// when none did, the most recent generation run; nil when there was none.
     public func latestGenerationRun() throws -> RecordedRun? {
         try locked {
+            // Runs do not overlap (one writer at a time) and a result gets the next rowid when it
+            // is stored, so the collection's result stored last names the run wanted; read from
+            // the end of the table, this stops at once. Should that run not be a generation run
+            // (only a tool writing by hand would do that), the long way below answers.
+            if let last = try db.query("""
+                SELECT r.id FROM runs r WHERE r.id = (
+                    SELECT run_id FROM stage_results NOT INDEXED WHERE stage IN \(SettledVariants.stages) AND run_id IS NOT NULL
+                    ORDER BY rowid DESC LIMIT 1)
+                AND r.command != 'ingest' AND r.command NOT LIKE 'bench%'
+                """).first?.int(0), let run = try db.query("\(Self.runColumns) WHERE id = ?", [.int(last)]).first {
+                return Self.run(run)
+            }
             let productive = try db.query("""
                 \(Self.runColumns) WHERE command != 'ingest' AND command NOT LIKE 'bench%'
                     AND EXISTS (SELECT 1 FROM stage_results WHERE stage_results.run_id = runs.id)

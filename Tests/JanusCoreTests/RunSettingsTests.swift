@@ -53,6 +53,35 @@ import Testing
         #expect(try store.resultsByRun(stage: .respond) == [ResultsByRun(runID: made, model: nil, count: 1)])
     }
 
+    /// The run that stored the collection's last result is read from the end of the results
+    /// (store version 11 has no index by run): later bench results, a result stored again by a
+    /// later run, and one written under an ingest run by hand do not mislead it.
+    @Test func theRunThatStoredTheLastResultIsTheLatest() throws {
+        let store = try memoryStore()
+        func begin(_ command: String) throws -> Int {
+            try store.beginRun(command: command, seed: 42, provider: "openai", model: "m")
+        }
+        func save(_ stage: Stage, _ id: String, _ run: Int) throws {
+            try store.saveStageResult(stage: stage, item: ItemKey(id, 0), result: StageResult(requestKey: "k\(id)", output: "o", meta: "{}", runID: run))
+        }
+        #expect(try store.latestGenerationRun() == nil)
+        let first = try begin("build")
+        try save(.expand, "a", first)
+        try save(.respond, "a", first)
+        let second = try begin("build")
+        try save(.systems, "b", second)
+        let bench = try begin("bench build")
+        try save(.benchExpand, "x", bench)
+        #expect(try store.latestGenerationRun()?.id == second)
+        let third = try begin("generate")
+        try save(.expand, "a", third)
+        #expect(try store.latestGenerationRun()?.id == third)
+        try save(.respond, "z", try begin("ingest"))
+        #expect(try store.latestGenerationRun()?.id == third)
+        #expect(try store.resultsByRun(stage: .respond).map(\.count) == [1, 1])
+        #expect(try store.appliedVersions().last == 11)
+    }
+
     @Test func givenSettingsWinAndTheRestComeFromTheStoredRun() throws {
         var built = JanusConfig()
         built.client.provider = .openai
