@@ -45,12 +45,12 @@ extension CheckpointStore {
             // the end of the table, this stops at once. Should that run not be a generation run
             // (only a tool writing by hand would do that), the long way below answers.
             if let last = try db.query("""
-                SELECT r.id FROM runs r WHERE r.id = (
+                \(Self.runColumns) WHERE id = (
                     SELECT run_id FROM stage_results NOT INDEXED WHERE stage IN \(SettledVariants.stages) AND run_id IS NOT NULL
                     ORDER BY rowid DESC LIMIT 1)
-                AND r.command != 'ingest' AND r.command NOT LIKE 'bench%'
-                """).first?.int(0), let run = try db.query("\(Self.runColumns) WHERE id = ?", [.int(last)]).first {
-                return Self.run(run)
+                AND command != 'ingest' AND command NOT LIKE 'bench%'
+                """).first {
+                return Self.run(last)
             }
             let productive = try db.query("""
                 \(Self.runColumns) WHERE command != 'ingest' AND command NOT LIKE 'bench%'
