@@ -83,6 +83,27 @@ final class RequestCounter: @unchecked Sendable {
         return stats
     }
 
+    /// Requests wait for a send slot in the order of their step in the instruction's chain, then
+    /// of the instruction's position: every expand before any systems request, systems before
+    /// respond, an earlier variant's expand before a later one's.
+    @Test func requestsAreRankedByChainStepThenPosition() {
+        func rank(_ stage: Stage, _ variant: Int, _ position: Int) -> Int {
+            GenerationRunner.rank(stage, variant: variant, position: position, variants: 3)
+        }
+        let order: [(Stage, Int, Int)] = [
+            (.expand, 0, 0), (.expand, 0, 1), (.expand, 0, 999_999), (.expand, 1, 0), (.expand, 1, 7), (.expand, 2, 0),
+            (.expand, 2, 999_999), (.systems, 0, 0), (.systems, 2, 0), (.systems, 1, 1), (.systems, 0, 999_999),
+            (.respond, 2, 0), (.respond, 0, 3), (.respond, 1, 999_999),
+        ]
+        let ranks = order.map { rank($0.0, $0.1, $0.2) }
+        for (index, pair) in zip(ranks, ranks.dropFirst()).enumerated() {
+            #expect(pair.0 <= pair.1, "\(order[index]) before \(order[index + 1])")
+        }
+        // Within a step only the position counts: the variants of a systems or respond request tie.
+        #expect(rank(.systems, 0, 5) == rank(.systems, 2, 5))
+        #expect(rank(.respond, 1, 5) < rank(.respond, 0, 6))
+    }
+
     @Test func invalidPreferenceSetIsReaskedWithTheReasonThenAccepted() async throws {
         let ws = try workspace(instructions: 1)
         let client = FakeClient { request throws(ChatError) in

@@ -27,6 +27,8 @@ public struct GenerationRunner: Sendable {
     /// Requests sent at once (the client's concurrency): a request waits here, not inside the
     /// client, so that a stopped run sends none of those still waiting.
     let sending: ConcurrencyGate
+    /// Answers in, waiting for their commit (see `ask`): as many as the send slots.
+    let committing: ConcurrencyGate
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
@@ -42,6 +44,7 @@ public struct GenerationRunner: Sendable {
         self.width = max(1, width)
         self.runID = runID
         sending = ConcurrencyGate(limit: max(1, sendLimit))
+        committing = ConcurrencyGate(limit: max(1, sendLimit))
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
@@ -51,10 +54,11 @@ public struct GenerationRunner: Sendable {
     /// `width` instructions are under way at once (twice the send slots, from `Workspace`):
     /// an instruction's requests form a chain (three expands one after another, each followed by
     /// its systems and respond), so as many instructions as slots leave slots idle while chains
-    /// wait on each other. A request waiting for a slot is ranked by its instruction's position:
-    /// instructions started first finish first and new ones start as they end, rather than all
-    /// under way advancing stage by stage and ending together (which left the slots idle until
-    /// the next ones got going: at 1,000 slots, 2,223 instructions took 12.1 s against 10.5).
+    /// wait on each other. A request waiting for a slot is ranked by its step in that chain, then
+    /// by its instruction's position (see `rank`). Ranked by position alone, the instructions
+    /// admitted last ran their whole chain (five requests one after another) after the others
+    /// were done, with most slots idle: at 1,000 slots, 2,223 instructions (20,007 requests at
+    /// 0.5 s) took 12.5-13.3 s, against 11.4-11.9 s ranked by step (BENCHMARKS.md).
     public func run() async throws {
         // Attempt records wait for the next group commit without anyone waiting for them.
         defer { store.flush() }
@@ -123,7 +127,7 @@ public struct GenerationRunner: Sendable {
             return set
         }
         let result = try await ask(
-            .expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: instruction.position,
+            .expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: rank(.expand, item, instruction),
             record: PreferenceRecord.fields(of:)
         ) { answer throws(InvalidOutput) in
             let set = try OutputValidator.preferenceSet(answer, others: others)
@@ -147,7 +151,7 @@ public struct GenerationRunner: Sendable {
                 system = stored
             } else {
                 guard let made = try await ask(
-                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, rank: instruction.position,
+                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, rank: rank(.systems, item, instruction),
                     accept: { answer throws(InvalidOutput) in
                     let text = try validator.systemMessage(answer)
                     return (text, text)
@@ -166,10 +170,30 @@ public struct GenerationRunner: Sendable {
             stats.update(.respond) { $0.stored += 1 }
             return
         }
-        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state, rank: instruction.position) { answer throws(InvalidOutput) in
+        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state, rank: rank(.respond, item, instruction)) { answer throws(InvalidOutput) in
             let text = try validator.response(answer)
             return (text, text)
         }
+    }
+
+    /// Where a request waits for a send slot (lower first): by how far along its instruction's
+    /// chain it is, then by the instruction's position. An instruction's requests form a chain of
+    /// `variants + 2` steps (the expands one after another, then the last variant's systems and
+    /// respond), so its expands come before any systems request and systems before respond:
+    /// every instruction under way keeps a request ready, and the last ones admitted do not
+    /// run their whole chain alone after the others are done.
+    func rank(_ stage: Stage, _ item: ItemKey, _ instruction: StoredInstruction) -> Int {
+        Self.rank(stage, variant: item.variant, position: instruction.position, variants: settings.variants)
+    }
+
+    static func rank(_ stage: Stage, variant: Int, position: Int, variants: Int) -> Int {
+        let step: Int
+        switch stage {
+        case .expand: step = variant
+        case .systems: step = variants
+        default: step = variants + 1
+        }
+        return step << 40 + position
     }
 
     /// Stamps a result found current by its recipe that has no stamp yet (stored before store
