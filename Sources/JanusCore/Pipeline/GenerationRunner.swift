@@ -182,8 +182,14 @@ public struct GenerationRunner: Sendable {
     /// respond), so its expands come before any systems request and systems before respond:
     /// every instruction under way keeps a request ready, and the last ones admitted do not
     /// run their whole chain alone after the others are done.
+    ///
+    /// The offline generator answers at once, so no slot waits on a network and there is no such
+    /// tail: its requests are ranked by position alone, which finishes instructions in the order
+    /// they started and keeps fewer of them half done (ranked by step, the 100k offline build
+    /// took 10-14% more CPU and 3% more time).
     func rank(_ stage: Stage, _ item: ItemKey, _ instruction: StoredInstruction) -> Int {
-        Self.rank(stage, variant: item.variant, position: instruction.position, variants: settings.variants)
+        guard client.providerKind != .offline else { return instruction.position }
+        return Self.rank(stage, variant: item.variant, position: instruction.position, variants: settings.variants)
     }
 
     static func rank(_ stage: Stage, variant: Int, position: Int, variants: Int) -> Int {
