@@ -50,14 +50,10 @@ extension GenerationRunner {
             let answer: String
             /// A new answer, stored with the result accepted from it in one commit.
             var fresh: (response: ChatResponse, cost: Double?)?
-            // A request gives its send slot back once its answer is in, for the next request
-            // to go out while this answer waits for its commit; the answer holds a place among
-            // those waiting for a commit instead, of which there are never more than the
-            // concurrency (so at most twice the concurrency answers are in memory).
+            // A request keeps its slot until its answer is committed, so that no more answers
+            // than the concurrency are ever waiting for a commit or in flight.
             var holdingSlot = false
             defer { if holdingSlot { sending.release() } }
-            var awaitingCommit = false
-            defer { if awaitingCommit { committing.release() } }
             if let cached = try store.cachedAnswer(key: key) {
                 stats.countRequest(fromCache: true)
                 answer = cached.content
@@ -100,11 +96,6 @@ extension GenerationRunner {
                 }
                 fresh = (response, price?.cost(of: response.usage))
                 answer = response.content
-                if await committing.acquire(rank: rank) {
-                    awaitingCommit = true
-                    sending.release()
-                    holdingSlot = false
-                }
             }
             var accepted: (value: T, output: String)?
             do throws(InvalidOutput) {

@@ -27,8 +27,6 @@ public struct GenerationRunner: Sendable {
     /// Requests sent at once (the client's concurrency): a request waits here, not inside the
     /// client, so that a stopped run sends none of those still waiting.
     let sending: ConcurrencyGate
-    /// Answers in, waiting for their commit (see `ask`): as many as the send slots.
-    let committing: ConcurrencyGate
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
@@ -44,7 +42,6 @@ public struct GenerationRunner: Sendable {
         self.width = max(1, width)
         self.runID = runID
         sending = ConcurrencyGate(limit: max(1, sendLimit))
-        committing = ConcurrencyGate(limit: max(1, sendLimit))
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
