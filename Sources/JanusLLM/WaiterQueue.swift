@@ -118,8 +118,7 @@ extension Locked {
     func wait<T: Sendable>(
         in queue: any WritableKeyPath<Value, WaiterQueue<T>> & Sendable, rank: Int = 0, cancelled: T, take: (inout Value) -> T?
     ) async -> T {
-        // The common case, a free place and nobody waiting, without a continuation (a run asks
-        // once per request).
+        // The common case, a free place and nobody waiting, taken without a continuation.
         let immediate: T? = withLock { state in
             if Task.isCancelled { return cancelled }
             return state[keyPath: queue].isEmpty ? take(&state) : nil

@@ -55,7 +55,7 @@ public struct GenerationRunner: Sendable {
     /// by its instruction's position (see `rank`). Ranked by position alone, the instructions
     /// admitted last ran their whole chain (five requests one after another) after the others
     /// were done, with most slots idle: at 1,000 slots, 2,223 instructions (20,007 requests at
-    /// 0.5 s) took 12.5-13.3 s, against 11.4-11.9 s ranked by step (BENCHMARKS.md).
+    /// 0.5 s) took 12.1-14.4 s, against 11.5-12.1 s ranked by step (BENCHMARKS.md).
     public func run() async throws {
         // Attempt records wait for the next group commit without anyone waiting for them.
         defer { store.flush() }
@@ -182,8 +182,8 @@ public struct GenerationRunner: Sendable {
     ///
     /// The offline generator answers at once, so no slot waits on a network and there is no such
     /// tail: its requests are ranked by position alone, which finishes instructions in the order
-    /// they started and keeps fewer of them half done (ranked by step, the 100k offline build
-    /// took 10-14% more CPU and 3% more time).
+    /// they started and keeps fewer of them half done (the 100k offline build's RSS: 262 MB,
+    /// against 295-311 MB ranked by step).
     func rank(_ stage: Stage, _ item: ItemKey, _ instruction: StoredInstruction) -> Int {
         guard client.providerKind != .offline else { return instruction.position }
         return Self.rank(stage, variant: item.variant, position: instruction.position, variants: settings.variants)
