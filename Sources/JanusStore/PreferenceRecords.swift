@@ -44,6 +44,13 @@ public enum PreferenceRecords {
             fields BLOB,
             PRIMARY KEY(instruction_id, variant)
         ) WITHOUT ROWID;
+        \(triggers)
+        CREATE TABLE pending_upgrades(name TEXT PRIMARY KEY);
+        INSERT INTO pending_upgrades(name) VALUES ('\(upgradeName)');
+        """
+
+    /// The triggers that delete a result's record (see the type's comment).
+    static let triggers = """
         CREATE TRIGGER preference_records_insert AFTER INSERT ON stage_results WHEN NEW.stage = 'expand'
         BEGIN
             \(forget("NEW"))
@@ -58,8 +65,28 @@ public enum PreferenceRecords {
         BEGIN
             \(forget("OLD"))
         END;
-        CREATE TABLE pending_upgrades(name TEXT PRIMARY KEY);
-        INSERT INTO pending_upgrades(name) VALUES ('\(upgradeName)');
+        """
+
+    /// Store version 12: the records move to a table with row ids, found through an index on
+    /// (instruction, variant). Version 10 kept them in a table without row ids, ordered by
+    /// instruction id: a digest, so each new record (some 400 bytes) went into a random page of
+    /// a large tree, and every commit rewrote a page per record. Now a record is appended, and
+    /// only its small index entry lands in a random page. The triggers name the table, so they
+    /// are dropped while it is swapped and made again.
+    static let withRowIDs = """
+        DROP TRIGGER preference_records_insert; DROP TRIGGER preference_records_update; DROP TRIGGER preference_records_delete;
+        CREATE TABLE preference_records_v12(
+            instruction_id TEXT NOT NULL,
+            variant INTEGER NOT NULL,
+            format INTEGER NOT NULL,
+            fields BLOB
+        );
+        INSERT INTO preference_records_v12(instruction_id, variant, format, fields)
+            SELECT instruction_id, variant, format, fields FROM preference_records;
+        DROP TABLE preference_records;
+        ALTER TABLE preference_records_v12 RENAME TO preference_records;
+        CREATE UNIQUE INDEX preference_records_by_item ON preference_records(instruction_id, variant);
+        \(triggers)
         """
 
     /// The row of `pending_upgrades` that stays until every expand result stored before version

@@ -22,14 +22,16 @@ enum SettledVariants {
 
     /// Inserts the linked rows among the respond results matching `condition` (alias `r`). The
     /// tables are joined in the order written (CROSS JOIN): respond first, which a build writes
-    /// last, so that the trigger of an expand or systems result stops at the first seek.
+    /// last, so that the trigger of an expand or systems result stops at the first seek. Each
+    /// seek is on the results' primary key (stage, instruction, variant); the digests are read
+    /// from the rows, which a build has just written (so they are in the page cache).
     static func insert(where condition: String) -> String {
         """
         INSERT INTO settled_variants(position, variant, expand_settings, systems_settings, respond_settings)
             SELECT i.position, e.variant, e.settings_digest, s.settings_digest, r.settings_digest
-            FROM stage_results r INDEXED BY stage_results_by_item
-            CROSS JOIN stage_results s INDEXED BY stage_results_by_item ON s.stage = 'systems' AND s.instruction_id = r.instruction_id AND s.variant = r.variant
-            CROSS JOIN stage_results e INDEXED BY stage_results_by_item ON e.stage = 'expand' AND e.instruction_id = r.instruction_id AND e.variant = r.variant
+            FROM stage_results r
+            CROSS JOIN stage_results s ON s.stage = 'systems' AND s.instruction_id = r.instruction_id AND s.variant = r.variant
+            CROSS JOIN stage_results e ON e.stage = 'expand' AND e.instruction_id = r.instruction_id AND e.variant = r.variant
             CROSS JOIN instructions i ON i.id = r.instruction_id
             WHERE r.stage = 'respond' AND \(condition)
                 AND e.settings_digest IS NOT NULL AND s.settings_digest IS NOT NULL AND r.settings_digest IS NOT NULL
@@ -52,6 +54,11 @@ enum SettledVariants {
         CREATE INDEX instructions_by_position_id ON instructions(position, id);
         DROP INDEX instructions_by_position;
         \(insert(where: "1"));
+        \(triggers)
+        """
+
+    /// The triggers that keep the table (see the type's comment).
+    static let triggers = """
         CREATE TRIGGER settled_variants_insert AFTER INSERT ON stage_results WHEN NEW.stage IN \(stages)
         BEGIN
             \(recompute("NEW"))
@@ -66,5 +73,14 @@ enum SettledVariants {
         BEGIN
             \(recompute("OLD"))
         END;
+        """
+
+    /// Store version 12: the triggers seek on the results' primary key, and the index they
+    /// sought on before (`stage_results_by_item`, a second copy of every result's key with its
+    /// digests, in random instruction order) goes. Nothing else read it.
+    static let withoutItemIndex = """
+        DROP TRIGGER settled_variants_insert; DROP TRIGGER settled_variants_update; DROP TRIGGER settled_variants_delete;
+        DROP INDEX IF EXISTS stage_results_by_item;
+        \(triggers)
         """
 }
