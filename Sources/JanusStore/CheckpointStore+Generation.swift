@@ -2,9 +2,11 @@ import Foundation
 
 extension CheckpointStore {
     /// The answer stored under `key`. Read on a connection of its own (see `readCommitted`),
-    /// so that a generation run's lookups do not wait for a group commit in progress.
+    /// so that a generation run's lookups do not wait for a group commit in progress; not read
+    /// at all when the store knows there is none (see `ownAnswers`).
     public func cachedAnswer(key: String) throws -> CachedAnswer? {
-        try readCommitted { db in
+        guard try mayHaveAnswer(key) else { return nil }
+        return try readCommitted { db in
             guard let row = try db.query("""
                 SELECT content, finish_reason, prompt_tokens, completion_tokens, usage_estimated, cost
                 FROM request_cache WHERE key = ?
@@ -21,6 +23,7 @@ extension CheckpointStore {
     public func saveAnswer(
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
     ) throws {
+        answerKeys.withLock { $0?.save(key) }
         try locked { try insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced) }
     }
 
@@ -35,9 +38,32 @@ extension CheckpointStore {
         // runs the statements.
         let answerRow = Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
         let resultRows = result.map { stageResultRows(stage: $0.stage, item: $0.item, result: $0.result) }
+        answerKeys.withLock { $0?.save(key) }
         try await grouped {
             try self.db.run(Self.insertAnswerSQL, answerRow)
             if let resultRows { try self.runStageResultRows(resultRows) }
+        }
+    }
+
+    /// Tells the store that this process holds its run lock, so that no other process adds
+    /// answers while it is open: once its request cache is seen empty, a lookup of a key it has
+    /// not saved since is answered without a query (see `AnswerKeys`).
+    public func ownAnswers() {
+        answerKeys.withLock { if $0 == nil { $0 = AnswerKeys() } }
+    }
+
+    /// False when the store knows `key` has no answer; true when it may have one.
+    private func mayHaveAnswer(_ key: String) throws -> Bool {
+        let known: Bool?? = answerKeys.withLock { keys in keys.map { $0.mayHave(key) } }
+        switch known {
+        case nil: return true
+        case let .some(.some(may)): return may
+        case .some(nil):
+            let empty = try readCommitted { db in try db.query("SELECT 1 FROM request_cache LIMIT 1").isEmpty }
+            return answerKeys.withLock { keys in
+                keys?.seen(empty: empty)
+                return keys?.mayHave(key) ?? true
+            }
         }
     }
 

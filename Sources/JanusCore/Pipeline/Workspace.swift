@@ -41,6 +41,7 @@ public final class Workspace: @unchecked Sendable {
         if lock != nil, try store.preferenceRecordsPending() {
             try store.fillPreferenceRecords(PreferenceRecord.maker)
         }
+        if lock != nil { store.ownAnswers() }
         seeds = try SeedLibrary.load(directory: config.generation.seedsDirectory.map { URL(fileURLWithPath: $0) })
         templates = try PromptTemplates.load(directory: config.generation.promptsDirectory)
     }
