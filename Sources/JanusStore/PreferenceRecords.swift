@@ -74,7 +74,7 @@ public enum PreferenceRecords {
     /// only its small index entry lands in a random page. The triggers name the table, so they
     /// are dropped while it is swapped and made again.
     static let withRowIDs = """
-        DROP TRIGGER preference_records_insert; DROP TRIGGER preference_records_update; DROP TRIGGER preference_records_delete;
+        DROP TRIGGER IF EXISTS preference_records_insert; DROP TRIGGER IF EXISTS preference_records_update; DROP TRIGGER IF EXISTS preference_records_delete;
         CREATE TABLE preference_records_v12(
             instruction_id TEXT NOT NULL,
             variant INTEGER NOT NULL,

@@ -79,7 +79,7 @@ enum SettledVariants {
     /// sought on before (`stage_results_by_item`, a second copy of every result's key with its
     /// digests, in random instruction order) goes. Nothing else read it.
     static let withoutItemIndex = """
-        DROP TRIGGER settled_variants_insert; DROP TRIGGER settled_variants_update; DROP TRIGGER settled_variants_delete;
+        DROP TRIGGER IF EXISTS settled_variants_insert; DROP TRIGGER IF EXISTS settled_variants_update; DROP TRIGGER IF EXISTS settled_variants_delete;
         DROP INDEX IF EXISTS stage_results_by_item;
         \(triggers)
         """
