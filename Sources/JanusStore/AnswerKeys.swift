@@ -9,6 +9,8 @@
 /// them has no answer; one whose hash is (the key, or another with the same hash) is looked up.
 struct AnswerKeys {
     enum Cache {
+        /// The process does not hold the run lock (`ownAnswers` not called): every lookup queries.
+        case notOwned
         /// Not looked at yet.
         case unseen
         /// Held no answer when first looked at.
@@ -17,20 +19,20 @@ struct AnswerKeys {
         case filled
     }
 
-    var cache = Cache.unseen
+    var cache = Cache.notOwned
     private var saved: Set<Int> = []
 
     /// Notes a key saved (or about to be).
     mutating func save(_ key: String) {
-        if cache != .filled { saved.insert(key.hashValue) }
+        if cache == .unseen || cache == .empty { saved.insert(key.hashValue) }
     }
 
     /// Whether `key` may have an answer; nil while the cache has not been looked at.
     func mayHave(_ key: String) -> Bool? {
         switch cache {
+        case .notOwned, .filled: true
         case .unseen: nil
         case .empty: saved.contains(key.hashValue)
-        case .filled: true
         }
     }
 

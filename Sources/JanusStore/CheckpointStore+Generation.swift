@@ -23,7 +23,7 @@ extension CheckpointStore {
     public func saveAnswer(
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
     ) throws {
-        answerKeys.withLock { $0?.save(key) }
+        answerKeys.withLock { $0.save(key) }
         try locked { try insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced) }
     }
 
@@ -38,7 +38,7 @@ extension CheckpointStore {
         // runs the statements.
         let answerRow = Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
         let resultRows = result.map { stageResultRows(stage: $0.stage, item: $0.item, result: $0.result) }
-        answerKeys.withLock { $0?.save(key) }
+        answerKeys.withLock { $0.save(key) }
         try await grouped {
             try self.db.run(Self.insertAnswerSQL, answerRow)
             if let resultRows { try self.runStageResultRows(resultRows) }
@@ -49,21 +49,16 @@ extension CheckpointStore {
     /// answers while it is open: once its request cache is seen empty, a lookup of a key it has
     /// not saved since is answered without a query (see `AnswerKeys`).
     public func ownAnswers() {
-        answerKeys.withLock { if $0 == nil { $0 = AnswerKeys() } }
+        answerKeys.withLock { if $0.cache == .notOwned { $0.cache = .unseen } }
     }
 
     /// False when the store knows `key` has no answer; true when it may have one.
     private func mayHaveAnswer(_ key: String) throws -> Bool {
-        let known: Bool?? = answerKeys.withLock { keys in keys.map { $0.mayHave(key) } }
-        switch known {
-        case nil: return true
-        case let .some(.some(may)): return may
-        case .some(nil):
-            let empty = try readCommitted { db in try db.query("SELECT 1 FROM request_cache LIMIT 1").isEmpty }
-            return answerKeys.withLock { keys in
-                keys?.seen(empty: empty)
-                return keys?.mayHave(key) ?? true
-            }
+        if let known = answerKeys.withLock({ $0.mayHave(key) }) { return known }
+        let empty = try readCommitted { db in try db.query("SELECT 1 FROM request_cache LIMIT 1").isEmpty }
+        return answerKeys.withLock { keys in
+            keys.seen(empty: empty)
+            return keys.mayHave(key) ?? true
         }
     }
 

@@ -15,7 +15,7 @@ public final class CheckpointStore: @unchecked Sendable {
     /// (`readCommitted`); opened on first use.
     let reader = Locked<SQLiteDatabase?>(nil)
     /// The keys of the answers saved, once `ownAnswers` is called (see `AnswerKeys`).
-    let answerKeys = Locked<AnswerKeys?>(nil)
+    let answerKeys = Locked(AnswerKeys())
     public let path: String
     /// Makes the records of the expand results this store saves (see `PreferenceRecords`);
     /// behind a lock of its own, so that a save does not wait for the connection to read it.
