@@ -68,10 +68,16 @@ extension CheckpointStore {
         try await grouped { try self.runStageResultRows(rows) }
     }
 
+    /// An upsert, not `INSERT OR REPLACE`: a replaced answer must fire the update trigger that
+    /// keeps `usage_totals` (see `UsageTotals`), and a replace fires no delete trigger.
     private static let insertAnswerSQL = """
-        INSERT OR REPLACE INTO request_cache(key, purpose, model, request, content, finish_reason,
+        INSERT INTO request_cache(key, purpose, model, request, content, finish_reason,
             prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        ON CONFLICT(key) DO UPDATE SET purpose = excluded.purpose, model = excluded.model, request = excluded.request,
+            content = excluded.content, finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
+            completion_tokens = excluded.completion_tokens, usage_estimated = excluded.usage_estimated,
+            cost = excluded.cost, created_at = excluded.created_at, priced = excluded.priced
         """
 
     private static func answerRow(
@@ -175,12 +181,13 @@ extension CheckpointStore {
     public func usageTotals() throws -> [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)] {
         try locked {
             var out: [String: (requests: Int, promptTokens: Int, completionTokens: Int, cost: Double)] = [:]
+            // Summed from `usage_totals` (see `UsageTotals`), costs in whole nanodollars.
             for row in try db.query("""
-                SELECT purpose, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost)
-                FROM request_cache GROUP BY purpose
+                SELECT purpose, SUM(answers), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_nanos)
+                FROM usage_totals GROUP BY purpose HAVING SUM(answers) > 0
                 """)
             {
-                out[row.string(0) ?? ""] = (row.int(1) ?? 0, row.int(2) ?? 0, row.int(3) ?? 0, row.double(4) ?? 0)
+                out[row.string(0) ?? ""] = (row.int(1) ?? 0, row.int(2) ?? 0, row.int(3) ?? 0, Double(row.int(4) ?? 0) / 1e9)
             }
             return out
         }
@@ -190,7 +197,7 @@ extension CheckpointStore {
 extension CheckpointStore {
     /// Stored answers whose cost is unknown (their model had no price), per model.
     public func unpricedAnswers() throws -> [String: Int] {
-        try counts("SELECT model, COUNT(*) FROM request_cache WHERE priced = 0 GROUP BY model")
+        try counts("SELECT model, SUM(answers) FROM usage_totals WHERE priced = 0 GROUP BY model HAVING SUM(answers) > 0")
     }
 
     /// A two-column query (a name, a count) as a dictionary.

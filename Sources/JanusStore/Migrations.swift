@@ -218,6 +218,10 @@ public enum Migrations {
         Migration(
             version: 12, name: "fewer random pages per result",
             sql: SettledVariants.withoutItemIndex + "\n" + PreferenceRecords.withRowIDs),
+        // The sums of tokens and cost per purpose kept in a small table by triggers, not read
+        // from two indexes over every answer, one of them ordered by token counts (a random
+        // page per answer; see UsageTotals).
+        Migration(version: 13, name: "usage totals", sql: UsageTotals.migration),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

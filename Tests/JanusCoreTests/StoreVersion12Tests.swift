@@ -26,7 +26,7 @@ import Testing
         let ws = try runner.workspace(instructions: 3)
         let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
         _ = try await runner.run(ws, client)
-        #expect(try ws.store.appliedVersions().last == 12)
+        #expect(try ws.store.appliedVersions().last == Migrations.latest)
         #expect(try !hasItemIndex(ws.store))
         let stats = try DatasetStats.compute(ws).json.serialized()
         let kept = try storedRecords(ws.store)
@@ -59,7 +59,8 @@ import Testing
         #expect(try !hasItemIndex(reopened.store))
         let triggers = try reopened.store.db.query("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").compactMap { $0.string(0) }
         #expect(triggers == ["preference_records_delete", "preference_records_insert", "preference_records_update",
-            "settled_variants_delete", "settled_variants_insert", "settled_variants_update"])
+            "settled_variants_delete", "settled_variants_insert", "settled_variants_update",
+            "usage_totals_delete", "usage_totals_insert", "usage_totals_update"])
         #expect(try reopened.store.db.query("SELECT rowid FROM preference_records").count == 9)
         #expect(try storedRecords(reopened.store) == kept)
         let after = try settled.keptAndRecomputed(reopened.store)
