@@ -31,9 +31,6 @@ enum UsageTotals {
         INSERT INTO usage_totals(purpose, model, priced, answers, prompt_tokens, completion_tokens, cost_nanos)
             SELECT purpose, model, priced, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(\(nanos("cost")))
             FROM request_cache GROUP BY purpose, model, priced;
-        DROP TRIGGER IF EXISTS usage_totals_insert;
-        DROP TRIGGER IF EXISTS usage_totals_update;
-        DROP TRIGGER IF EXISTS usage_totals_delete;
         \(triggers)
         DROP INDEX IF EXISTS request_cache_usage;
         DROP INDEX IF EXISTS request_cache_unpriced;
