@@ -125,6 +125,11 @@ package final class CurlTransport: Sendable {
         private var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
         private var idle: [EasyHandle] = []
         private let maxIdle: Int
+        /// The inbox's lists as the loop last took them, swapped with the inbox's under its lock
+        /// and emptied keeping their storage: submitting then appends to an array with room,
+        /// rather than growing a new one from nothing after every pass.
+        private var taken: [Submission] = []
+        private var takenCancellations: [UInt64] = []
 
         init(multi: MultiHandle, driver: any TransferDriver, inbox: Locked<Inbox>, maxIdle: Int) {
             self.multi = multi
@@ -135,15 +140,15 @@ package final class CurlTransport: Sendable {
 
         func run() {
             while true {
-                let (submissions, cancellations, stopping) = inbox.withLock { inbox in
-                    defer {
-                        inbox.submissions.removeAll()
-                        inbox.cancellations.removeAll()
-                    }
-                    return (inbox.submissions, inbox.cancellations, inbox.stopping)
+                let stopping = inbox.withLock { inbox in
+                    swap(&inbox.submissions, &taken)
+                    swap(&inbox.cancellations, &takenCancellations)
+                    return inbox.stopping
                 }
-                submissions.forEach(start)
-                cancellations.forEach { cancel(id: $0, with: .cancelled) }
+                taken.forEach(start)
+                takenCancellations.forEach { cancel(id: $0, with: .cancelled) }
+                taken.removeAll(keepingCapacity: true)
+                takenCancellations.removeAll(keepingCapacity: true)
                 if stopping { break }
                 driver.step()
                 while let (handle, result) = multi.nextDone() {

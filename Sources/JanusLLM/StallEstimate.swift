@@ -20,6 +20,22 @@ struct StallEstimate: Sendable {
         var next = 0
         var sinceEstimate = 0
         var estimate: Int?
+
+        mutating func add(_ seconds: Double, window: Int, minimumSamples: Int) {
+            if durations.count < window {
+                durations.append(seconds)
+            } else {
+                durations[next] = seconds
+                next = (next + 1) % window
+            }
+            sinceEstimate += 1
+            if durations.count >= minimumSamples, estimate == nil || sinceEstimate >= 16 {
+                let sorted = durations.sorted()
+                let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+                estimate = Int((4 * p99).rounded(.up))
+                sinceEstimate = 0
+            }
+        }
     }
 
     private var samples: [String: Samples] = [:]
@@ -28,23 +44,11 @@ struct StallEstimate: Sendable {
         self.ceiling = max(1, ceiling)
     }
 
-    /// Records how long an answered attempt of `purpose` took.
+    /// Records how long an answered attempt of `purpose` took. The samples are changed where
+    /// they are kept: a copy taken out of the dictionary and stored back would copy the window
+    /// of durations on every answer.
     mutating func record(purpose: String, seconds: Double) {
-        var s = samples[purpose] ?? Samples()
-        if s.durations.count < window {
-            s.durations.append(seconds)
-        } else {
-            s.durations[s.next] = seconds
-            s.next = (s.next + 1) % window
-        }
-        s.sinceEstimate += 1
-        if s.durations.count >= minimumSamples, s.estimate == nil || s.sinceEstimate >= 16 {
-            let sorted = s.durations.sorted()
-            let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
-            s.estimate = Int((4 * p99).rounded(.up))
-            s.sinceEstimate = 0
-        }
-        samples[purpose] = s
+        samples[purpose, default: Samples()].add(seconds, window: window, minimumSamples: minimumSamples)
     }
 
     /// Seconds without a byte after which an attempt of `purpose` is cut, when `stalls` earlier

@@ -222,6 +222,9 @@ public enum Migrations {
         // from two indexes over every answer, one of them ordered by token counts (a random
         // page per answer; see UsageTotals).
         Migration(version: 13, name: "usage totals", sql: UsageTotals.migration),
+        // A new expand or systems result recomputes its item's settled row only when the item
+        // has a respond result, without which no row exists (see SettledVariants.insertTrigger).
+        Migration(version: 14, name: "settled rows recomputed only when they can change", sql: SettledVariants.guardedInsert),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

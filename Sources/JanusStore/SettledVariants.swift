@@ -59,10 +59,7 @@ enum SettledVariants {
 
     /// The triggers that keep the table (see the type's comment).
     static let triggers = """
-        CREATE TRIGGER settled_variants_insert AFTER INSERT ON stage_results WHEN NEW.stage IN \(stages)
-        BEGIN
-            \(recompute("NEW"))
-        END;
+        \(insertTrigger)
         CREATE TRIGGER settled_variants_update AFTER UPDATE ON stage_results
             WHEN NEW.stage IN \(stages) OR OLD.stage IN \(stages)
         BEGIN
@@ -73,6 +70,26 @@ enum SettledVariants {
         BEGIN
             \(recompute("OLD"))
         END;
+        """
+
+    /// The trigger for a new result. A row of the table exists only while the item's respond
+    /// result does (every path that removes that result recomputes the row), so a new expand
+    /// or systems result of an item with no respond result, which is how a build writes them,
+    /// has no row to delete nor one to make: one seek on the results' key settles that, and
+    /// the three seeks and two writes of the recompute are left out (store version 14).
+    static let insertTrigger = """
+        CREATE TRIGGER settled_variants_insert AFTER INSERT ON stage_results WHEN NEW.stage IN \(stages)
+            AND EXISTS (SELECT 1 FROM stage_results
+                WHERE stage = 'respond' AND instruction_id = NEW.instruction_id AND variant = NEW.variant)
+        BEGIN
+            \(recompute("NEW"))
+        END;
+        """
+
+    /// Store version 14: the insert trigger with the guard above.
+    static let guardedInsert = """
+        DROP TRIGGER IF EXISTS settled_variants_insert;
+        \(insertTrigger)
         """
 
     /// Store version 12: the triggers seek on the results' primary key, and the index they

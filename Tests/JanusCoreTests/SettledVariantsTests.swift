@@ -31,6 +31,16 @@ import Testing
         return (kept, recomputed)
     }
 
+    /// A workspace of three instructions built to the end, its client, and the table's rows.
+    func builtWorkspace() async throws -> (Workspace, FakeClient, [[Int64]]) {
+        let ws = try runner.workspace(instructions: 3)
+        let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
+        _ = try await runner.run(ws, client)
+        let before = try keptAndRecomputed(ws.store).kept
+        #expect(before.count == 9)
+        return (ws, client, before)
+    }
+
     func settledIDs(_ ws: Workspace) throws -> Set<String> {
         try ws.store.settledInstructions(variants: ws.config.generation.variants, settings: ws.stageRequests.settingsDigests)
     }
@@ -100,11 +110,7 @@ import Testing
     }
 
     @Test func anOlderStoreIsBroughtUpToDateOnOpening() async throws {
-        let ws = try runner.workspace(instructions: 3)
-        let client = FakeClient { request throws(ChatError) in GenerationRunnerTests.validAnswer(request) }
-        _ = try await runner.run(ws, client)
-        let before = try keptAndRecomputed(ws.store).kept
-        #expect(before.count == 9)
+        let (ws, client, before) = try await builtWorkspace()
         let item = ItemKey(try #require(try settledIDs(ws).first), 0)
         // Back to version 8, as janus-data before this table left it.
         try ws.store.db.execute("""
@@ -131,6 +137,61 @@ import Testing
         _ = try await runner.run(reopened, client)
         #expect(try settledIDs(reopened).count == 3)
         #expect(try keptAndRecomputed(reopened.store).kept == before)
+    }
+
+    /// Store version 14 recomputes a variant's row on a new expand or systems result only when
+    /// the variant has a respond result. A store of version 13 (whose trigger always recomputed)
+    /// is given the guarded trigger on opening, and rows put back beside an existing respond
+    /// result, or before it, still settle their variant.
+    @Test func aResultStoredBesideOrBeforeItsResponseSettlesItsVariant() async throws {
+        let (ws, _, before) = try await builtWorkspace()
+        // Back to version 13: the insert trigger without its guard.
+        try ws.store.db.execute("""
+            DROP TRIGGER settled_variants_insert;
+            CREATE TRIGGER settled_variants_insert AFTER INSERT ON stage_results WHEN NEW.stage IN \(SettledVariants.stages)
+            BEGIN
+                \(SettledVariants.recompute("NEW"))
+            END;
+            DELETE FROM schema_migrations WHERE version = 14;
+            """)
+        let store = try CheckpointStore(path: ws.config.db)
+        #expect(try store.appliedVersions().last == Migrations.latest)
+        let trigger = try store.db.query("SELECT sql FROM sqlite_master WHERE name = 'settled_variants_insert'").first?.string(0)
+        #expect(trigger?.contains("EXISTS (SELECT 1 FROM stage_results") == true)
+
+        let id = try #require(try settledIDs(ws).sorted().first)
+        func take(_ stage: Stage, variant: Int) throws -> Int64 {
+            // Copies the row aside, then deletes it (the delete trigger unsettles the variant).
+            try store.db.run(
+                "CREATE TEMP TABLE IF NOT EXISTS kept_\(stage.rawValue) AS SELECT * FROM stage_results WHERE 0", [])
+            try store.db.run("""
+                INSERT INTO kept_\(stage.rawValue) SELECT * FROM stage_results
+                WHERE stage = ? AND instruction_id = ? AND variant = ?
+                """, [.text(stage.rawValue), .text(id), .int(variant)])
+            try store.db.run(
+                "DELETE FROM stage_results WHERE stage = ? AND instruction_id = ? AND variant = ?",
+                [.text(stage.rawValue), .text(id), .int(variant)])
+            return Int64(try store.db.query("SELECT COUNT(*) FROM settled_variants").first?.int(0) ?? -1)
+        }
+        func putBack(_ stage: Stage) throws {
+            try store.db.run("INSERT INTO stage_results SELECT * FROM kept_\(stage.rawValue)", [])
+            try store.db.run("DELETE FROM kept_\(stage.rawValue)", [])
+        }
+        // An expand and a systems result put back while the respond result is there.
+        #expect(try take(.expand, variant: 0) == 8)
+        #expect(try take(.systems, variant: 1) == 7)
+        try putBack(.expand)
+        try putBack(.systems)
+        #expect(try keptAndRecomputed(store).kept == before)
+        // Put back before the respond result, as a build writes them: settled by the last one.
+        #expect(try take(.respond, variant: 2) == 8)
+        #expect(try take(.expand, variant: 2) == 8)
+        try putBack(.expand)
+        let waiting = try keptAndRecomputed(store)
+        #expect(waiting.kept == waiting.recomputed)
+        #expect(waiting.kept.count == 8)
+        try putBack(.respond)
+        #expect(try keptAndRecomputed(store).kept == before)
     }
 
     /// Ingests `count` instructions into a new store, starts an offline build and kills it at a
