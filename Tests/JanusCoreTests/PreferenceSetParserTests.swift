@@ -15,6 +15,10 @@ import Testing
         "{\"preference_set\": \(list)}",
         "Sure! Here it is:\n```json\n\(list)\n```\nHope this helps.",
         "Here you go: \(list) -- done",
+        // Prose in other scripts (and a decomposed accent) around the fence: it is found on bytes.
+        "Voila\u{301}, 日本語で — 🙂:\n```json\n\(list)\n```\nСпасибо! ```",
+        list.replacingOccurrences(of: "\"background knowledge\"", with: "\"Background-Knowledge\"")
+            .replacingOccurrences(of: "\"style\"", with: "\"STYLE\\n\""),
         """
         {"style": {"subdimension": "clarity", "preference": "plain words", "description": "Short sentences."},
          "background_knowledge": {"subdimension": "novice", "preference": "no jargon", "description": "Assumes nothing."},
@@ -27,6 +31,14 @@ import Testing
         #expect(set.preferences.map(\.dimension) == Dimension.allCases)
         #expect(set.preferences[0].subdimension == "clarity")
         #expect(set.preferences[1].preference == "no jargon")
+    }
+
+    @Test func dimensionNamesAreReadLoosely() {
+        #expect(Dimension(loose: "Background Knowledge") == .backgroundKnowledge)
+        #expect(Dimension(loose: "background-knowledge") == .backgroundKnowledge)
+        #expect(Dimension(loose: "HARMLESSNESS\t") == .harmlessness)
+        #expect(Dimension(loose: "background knowledge base") == nil)
+        #expect(Dimension(loose: "стиль") == nil)
     }
 
     @Test func reordersToDimensionOrder() throws {

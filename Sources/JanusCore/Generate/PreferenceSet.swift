@@ -13,11 +13,13 @@ public enum Dimension: String, CaseIterable, Sendable, Codable {
             self = exact
             return
         }
-        let folded = loose.lowercased()
-            .replacingOccurrences(of: "-", with: "_")
-            .replacingOccurrences(of: " ", with: "_")
-            .trimmedWhitespace()
-        self.init(rawValue: folded)
+        // Hyphens and spaces become underscores (before the trim, so a space at either end is
+        // kept as an underscore), scalar by scalar rather than through Foundation's UTF-16.
+        var folded = String.UnicodeScalarView()
+        for scalar in loose.lowercased().unicodeScalars {
+            folded.append(scalar == "-" || scalar == " " ? "_" : scalar)
+        }
+        self.init(rawValue: String(folded).trimmedWhitespace())
     }
 }
 

@@ -34,15 +34,18 @@ public enum PreferenceSetParser {
         return PreferenceSet(preferences: Dimension.allCases.compactMap { byDimension[$0] })
     }
 
+    private static let fence = Array("```".utf8)
+
     /// The first JSON value in the text: the whole text, a fenced block, or the outermost
     /// bracketed span.
     static func extractJSON(from text: String) -> JSONValue? {
         let trimmed = text.trimmedWhitespace()
         if let value = try? JSONParser.parse(trimmed) { return value }
-        if let fenceStart = trimmed.range(of: "```") {
+        // Searched on the UTF-8 bytes: Foundation's `range(of:)` goes through UTF-16 (`fence`).
+        if let fenceStart = trimmed.utf8.firstRange(of: fence) {
             let afterFence = trimmed[fenceStart.upperBound...]
             let bodyStart = afterFence.firstIndex(of: "\n").map { afterFence.index(after: $0) } ?? afterFence.startIndex
-            if let fenceEnd = afterFence[bodyStart...].range(of: "```") {
+            if let fenceEnd = afterFence[bodyStart...].utf8.firstRange(of: fence) {
                 if let value = try? JSONParser.parse(String(afterFence[bodyStart..<fenceEnd.lowerBound])) { return value }
             }
         }
