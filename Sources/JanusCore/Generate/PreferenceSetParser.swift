@@ -41,11 +41,11 @@ public enum PreferenceSetParser {
     static func extractJSON(from text: String) -> JSONValue? {
         let trimmed = text.trimmedWhitespace()
         if let value = try? JSONParser.parse(trimmed) { return value }
-        // Searched on the UTF-8 bytes: Foundation's `range(of:)` goes through UTF-16 (`fence`).
-        if let fenceStart = trimmed.utf8.firstRange(of: fence) {
+        // Searched on the UTF-8 bytes: Foundation's `range(of:)` goes through UTF-16.
+        if let fenceStart = trimmed.firstUTF8Range(of: fence) {
             let afterFence = trimmed[fenceStart.upperBound...]
             let bodyStart = afterFence.firstIndex(of: "\n").map { afterFence.index(after: $0) } ?? afterFence.startIndex
-            if let fenceEnd = afterFence[bodyStart...].utf8.firstRange(of: fence) {
+            if let fenceEnd = afterFence[bodyStart...].firstUTF8Range(of: fence) {
                 if let value = try? JSONParser.parse(String(afterFence[bodyStart..<fenceEnd.lowerBound])) { return value }
             }
         }
