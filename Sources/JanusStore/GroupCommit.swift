@@ -11,6 +11,13 @@ import Foundation
 /// resumes, so what a run has been told is stored is committed; what a kill can lose is only
 /// what arrived in the last `window` seconds and was still waiting (a flush on SIGINT/SIGTERM
 /// commits that too).
+///
+/// The window is 1 ms. A request keeps its send slot until its answer is committed, so the
+/// window is time every slot spends idle: at 1,000 slots and 0.5 s answers (20k requests),
+/// 5 ms held the build at 11.08-11.17 s and 1 ms at 10.95-10.98 s, four alternated runs each,
+/// with no more CPU (5.23 against 5.11 s on average, within the machine's noise). When the
+/// writer is busy (an offline build) the window does not set the batch: the writes that arrive
+/// during one commit make up the next.
 final class GroupCommit: @unchecked Sendable {
     typealias Write = @Sendable () throws -> Void
 
@@ -41,7 +48,7 @@ final class GroupCommit: @unchecked Sendable {
     private let mutex = NSLock()
     private var pending: [Entry] = []
 
-    init(window: Double = 0.005, batchLimit: Int = 256) {
+    init(window: Double = 0.001, batchLimit: Int = 256) {
         self.window = window
         self.batchLimit = batchLimit
     }
