@@ -287,7 +287,7 @@ public final class OpenAIClient: ChatClient {
     /// The message with every occurrence of an API key masked.
     private func redact(_ text: String) -> String {
         var text = text
-        for key in Set(pool.lanes.map(\.apiKey)) where !key.isEmpty && text.utf8.firstRange(of: key.utf8) != nil {
+        for key in Set(pool.lanes.map(\.apiKey)) where !key.isEmpty && text.firstUTF8Range(of: Array(key.utf8)) != nil {
             text = text.replacingOccurrences(of: key, with: "[redacted key]")
         }
         return text

@@ -84,11 +84,11 @@ final class RequestCounter: @unchecked Sendable {
     }
 
     /// Requests wait for a send slot in the order of their step in the instruction's chain, then
-    /// of the instruction's position: every expand before any systems request, systems before
+    /// of when the instruction was admitted: every expand before any systems request, systems before
     /// respond, an earlier variant's expand before a later one's.
-    @Test func requestsAreRankedByChainStepThenPosition() {
-        func rank(_ stage: Stage, _ variant: Int, _ position: Int) -> Int {
-            GenerationRunner.rank(stage, variant: variant, position: position, variants: 3)
+    @Test func requestsAreRankedByChainStepThenAdmission() {
+        func rank(_ stage: Stage, _ variant: Int, _ order: Int) -> Int {
+            GenerationRunner.rank(stage, variant: variant, order: order, variants: 3)
         }
         let order: [(Stage, Int, Int)] = [
             (.expand, 0, 0), (.expand, 0, 1), (.expand, 0, 999_999), (.expand, 1, 0), (.expand, 1, 7), (.expand, 2, 0),
@@ -99,7 +99,7 @@ final class RequestCounter: @unchecked Sendable {
         for (index, pair) in zip(ranks, ranks.dropFirst()).enumerated() {
             #expect(pair.0 <= pair.1, "\(order[index]) before \(order[index + 1])")
         }
-        // Within a step only the position counts: the variants of a systems or respond request tie.
+        // Within a step only the admission counts: the variants of a systems or respond request tie.
         #expect(rank(.systems, 0, 5) == rank(.systems, 2, 5))
         #expect(rank(.respond, 1, 5) < rank(.respond, 0, 6))
     }

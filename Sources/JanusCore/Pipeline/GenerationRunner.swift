@@ -52,7 +52,7 @@ public struct GenerationRunner: Sendable {
     /// an instruction's requests form a chain (three expands one after another, each followed by
     /// its systems and respond), so as many instructions as slots leave slots idle while chains
     /// wait on each other. A request waiting for a slot is ranked by its step in that chain, then
-    /// by its instruction's position (see `rank`). Ranked by position alone, the instructions
+    /// by when its instruction was admitted (see `rank`). Ranked by admission alone, the instructions
     /// admitted last ran their whole chain (five requests one after another) after the others
     /// were done, with most slots idle: at 1,000 slots, 2,223 instructions (20,007 requests at
     /// 0.5 s) took 12.1-14.4 s, against 11.5-12.1 s ranked by step (BENCHMARKS.md).
@@ -67,17 +67,21 @@ public struct GenerationRunner: Sendable {
         // stored without reading their rows or building any request.
         let settled = try store.settledInstructions(variants: settings.variants, settings: requests.settingsDigests)
         var queue: [(StoredInstruction, StoredState?)] = []
-        var cursor = -1
+        var cursor = ""
         var exhausted = false
-        func next() throws -> (StoredInstruction, StoredState)? {
+        var admitted = 0
+        func next() throws -> (StoredInstruction, StoredState, order: Int)? {
             while true {
                 if queue.isEmpty && !exhausted {
-                    queue = try store.instructionPage(after: cursor, limit: max(64, width * 2), skipping: settled)
+                    queue = try store.instructionPage(afterID: cursor, limit: max(64, width * 2), skipping: settled)
                     queue.reverse()
-                    if let last = queue.first { cursor = last.0.position } else { exhausted = true }
+                    if let last = queue.first { cursor = last.0.id } else { exhausted = true }
                 }
                 guard let (instruction, state) = queue.popLast() else { return nil }
-                if let state { return (instruction, state) }
+                if let state {
+                    admitted += 1
+                    return (instruction, state, admitted)
+                }
                 for stage in Stage.allCases {
                     stats.update(stage) { $0.stored += settings.variants }
                 }
@@ -85,33 +89,36 @@ public struct GenerationRunner: Sendable {
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
-            while inFlight < width, let (instruction, state) = try next() {
-                group.addTask { try await self.process(instruction, state: state) }
+            while inFlight < width, let (instruction, state, order) = try next() {
+                group.addTask { try await self.process(instruction, order: order, state: state) }
                 inFlight += 1
             }
             while try await group.next() != nil {
                 // Once interrupted, no new instruction is started; those under way finish.
-                if !stats.interrupted, let (instruction, state) = try next() {
-                    group.addTask { try await self.process(instruction, state: state) }
+                if !stats.interrupted, let (instruction, state, order) = try next() {
+                    group.addTask { try await self.process(instruction, order: order, state: state) }
                 }
             }
         }
     }
 
-    func process(_ instruction: StoredInstruction, state: StoredState) async throws {
+    /// `order`: the instruction's place in the run's admission order (see `rank`).
+    func process(_ instruction: StoredInstruction, order: Int, state: StoredState) async throws {
         var accepted: [PreferenceSet] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             for variant in 0..<settings.variants {
                 let item = ItemKey(instruction.id, variant)
-                guard let set = try await expand(instruction, item, others: accepted, state: state) else { continue }
+                guard let set = try await expand(instruction, item, order: order, others: accepted, state: state) else { continue }
                 accepted.append(set)
-                group.addTask { try await self.systemsThenRespond(instruction, item, set: set, state: state) }
+                group.addTask { try await self.systemsThenRespond(instruction, item, order: order, set: set, state: state) }
             }
             try await group.waitForAll()
         }
     }
 
-    func expand(_ instruction: StoredInstruction, _ item: ItemKey, others: [PreferenceSet], state: StoredState) async throws -> PreferenceSet? {
+    func expand(
+        _ instruction: StoredInstruction, _ item: ItemKey, order: Int, others: [PreferenceSet], state: StoredState
+    ) async throws -> PreferenceSet? {
         let recipe = requests.recipe(.expand, instruction, variant: item.variant, input: "")
         if let stored = state.output(.expand, item, recipe: recipe), let set = try? PreferenceSetParser.parse(stored) {
             try stampIfMissing(.expand, item, input: "", state: state)
@@ -124,7 +131,7 @@ public struct GenerationRunner: Sendable {
             return set
         }
         let result = try await ask(
-            .expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: rank(.expand, item, instruction),
+            .expand, item, prepared, recipe: recipe, stamp: requests.stamp(.expand, input: ""), state: state, rank: rank(.expand, item, order: order),
             record: PreferenceRecord.fields(of:)
         ) { answer throws(InvalidOutput) in
             let set = try OutputValidator.preferenceSet(answer, others: others)
@@ -133,7 +140,7 @@ public struct GenerationRunner: Sendable {
         return result
     }
 
-    func systemsThenRespond(_ instruction: StoredInstruction, _ item: ItemKey, set: PreferenceSet, state: StoredState) async throws {
+    func systemsThenRespond(_ instruction: StoredInstruction, _ item: ItemKey, order: Int, set: PreferenceSet, state: StoredState) async throws {
         let setText = set.json.serialized()
         let systemsRecipe = requests.recipe(.systems, instruction, variant: item.variant, input: setText)
         let system: String
@@ -148,7 +155,7 @@ public struct GenerationRunner: Sendable {
                 system = stored
             } else {
                 guard let made = try await ask(
-                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, rank: rank(.systems, item, instruction),
+                    .systems, item, prepared, recipe: systemsRecipe, stamp: requests.stamp(.systems, input: setText), state: state, rank: rank(.systems, item, order: order),
                     accept: { answer throws(InvalidOutput) in
                     let text = try validator.systemMessage(answer)
                     return (text, text)
@@ -167,36 +174,37 @@ public struct GenerationRunner: Sendable {
             stats.update(.respond) { $0.stored += 1 }
             return
         }
-        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state, rank: rank(.respond, item, instruction)) { answer throws(InvalidOutput) in
+        _ = try await ask(.respond, item, prepared, recipe: respondRecipe, stamp: requests.stamp(.respond, input: system), state: state, rank: rank(.respond, item, order: order)) { answer throws(InvalidOutput) in
             let text = try validator.response(answer)
             return (text, text)
         }
     }
 
     /// Where a request waits for a send slot (lower first): by how far along its instruction's
-    /// chain it is, then by the instruction's position. An instruction's requests form a chain of
+    /// chain it is, then by when its instruction was admitted (`order`; instructions are taken in
+    /// id order, see `CheckpointStore.instructionPage`). An instruction's requests form a chain of
     /// `variants + 2` steps (the expands one after another, then the last variant's systems and
     /// respond), so its expands come before any systems request and systems before respond:
     /// every instruction under way keeps a request ready, and the last ones admitted do not
     /// run their whole chain alone after the others are done.
     ///
     /// The offline generator answers at once, so no slot waits on a network and there is no such
-    /// tail: its requests are ranked by position alone, which finishes instructions in the order
+    /// tail: its requests are ranked by admission alone, which finishes instructions in the order
     /// they started and keeps fewer of them half done (the 100k offline build's RSS: 262 MB,
     /// against 295-311 MB ranked by step).
-    func rank(_ stage: Stage, _ item: ItemKey, _ instruction: StoredInstruction) -> Int {
-        guard client.providerKind != .offline else { return instruction.position }
-        return Self.rank(stage, variant: item.variant, position: instruction.position, variants: settings.variants)
+    func rank(_ stage: Stage, _ item: ItemKey, order: Int) -> Int {
+        guard client.providerKind != .offline else { return order }
+        return Self.rank(stage, variant: item.variant, order: order, variants: settings.variants)
     }
 
-    static func rank(_ stage: Stage, variant: Int, position: Int, variants: Int) -> Int {
+    static func rank(_ stage: Stage, variant: Int, order: Int, variants: Int) -> Int {
         let step: Int
         switch stage {
         case .expand: step = variant
         case .systems: step = variants
         default: step = variants + 1
         }
-        return step << 40 + position
+        return step << 40 + order
     }
 
     /// Stamps a result found current by its recipe that has no stamp yet (stored before store
