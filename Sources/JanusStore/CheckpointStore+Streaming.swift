@@ -16,6 +16,36 @@ extension CheckpointStore {
         }
     }
 
+    /// As `forEachInstruction(_:)`, except that the instructions at `settled` positions (see
+    /// `settledPositions`) come with their outputs only (`StoredState.outputsOnly`): what an
+    /// export takes of them. Their request keys, recipes and the rest are not read, which at
+    /// 100k instructions saves a tenth of the export's time.
+    public func forEachInstruction(outputsOnlyAt settled: Set<Int>, _ body: (StoredInstruction, StoredState) throws -> Void) throws {
+        try locked {
+            let instructions = try db.prepare("\(Self.instructionColumns) ORDER BY position")
+            try instructions.bind([])
+            let reader = try StateReader(db: db)
+            let outputs = try db.prepare(
+                "SELECT stage, variant, output FROM stage_results WHERE stage IN ('expand','systems','respond') AND instruction_id = ?")
+            while let row = try instructions.step() {
+                let instruction = Self.instruction(row)
+                guard settled.contains(instruction.position) else {
+                    try body(instruction, try reader.state(of: instruction.id))
+                    continue
+                }
+                var state = StoredState(results: [:], failures: [:])
+                state.outputsOnly = true
+                try outputs.bind([.text(instruction.id)])
+                while let r = try outputs.step() {
+                    guard let stage = Stage(rawValue: r.string(0) ?? "") else { continue }
+                    state.results[stage, default: [:]][ItemKey(instruction.id, r.int(1) ?? 0)] = StageResult(
+                        requestKey: "", output: r.string(2) ?? "", meta: "{}", recipe: "", stamp: nil)
+                }
+                try body(instruction, state)
+            }
+        }
+    }
+
     /// As `forEachInstruction(_:)`, except that the instructions in `skipped` are passed with
     /// their id and position only and no state (nil), without reading their rows.
     public func forEachInstruction(skipping skipped: Set<String>, _ body: (StoredInstruction, StoredState?) throws -> Void) throws {

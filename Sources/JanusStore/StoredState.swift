@@ -3,6 +3,10 @@
 public struct StoredState: Sendable {
     public var results: [Stage: [ItemKey: StageResult]]
     public var failures: [Stage: [ItemKey: StageFailure]]
+    /// Read with the outputs alone (see `CheckpointStore.forEachInstruction(outputsOnlyAt:_:)`):
+    /// no request keys, recipes, stamps or failures, so enough only to take a settled
+    /// instruction's outputs as they are.
+    public var outputsOnly = false
 
     public init(results: [Stage: [ItemKey: StageResult]], failures: [Stage: [ItemKey: StageFailure]]) {
         self.results = results

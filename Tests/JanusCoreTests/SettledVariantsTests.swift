@@ -143,6 +143,33 @@ import Testing
     /// the variant has a respond result. A store of version 13 (whose trigger always recomputed)
     /// is given the guarded trigger on opening, and rows put back beside an existing respond
     /// result, or before it, still settle their variant.
+    /// An export reads the settled instructions' outputs alone. One whose stored preference set
+    /// no longer parses cannot be taken as it is: the export reads everything again and leaves
+    /// that variant out, as a walk of whole states does.
+    @Test func anExportReadsWholeStatesAgainForASettledSetThatNoLongerParses() async throws {
+        let (ws, _, _) = try await builtWorkspace()
+        let first = try #require(try ws.store.db.query("SELECT id, position FROM instructions ORDER BY position").first)
+        let id = try #require(first.string(0)), position = try #require(first.int(1))
+        try ws.store.db.run(
+            "UPDATE stage_results SET output = 'no longer a set' WHERE stage = 'expand' AND instruction_id = ? AND variant = 1",
+            [.text(id)])
+        // Still settled: the stamps are unchanged, only the text is not what they describe.
+        let settled = try ws.store.settledPositions(variants: ws.config.generation.variants, settings: ws.stageRequests.settingsDigests)
+        #expect(settled.contains(position))
+        var partial = LeftOut()
+        #expect(throws: ItemWalker.NeedsWholeState.self) {
+            try ws.forEachExportItem(leftOut: &partial, outputsOnly: true, transform: { $0 }) { _ in }
+        }
+        var whole = LeftOut(), walked = 0
+        try ws.forEachExportItem(leftOut: &whole) { walked += $0.variants.count }
+        var settings = ExportSettings()
+        settings.out = try TestPaths.temporaryDirectory().appendingPathComponent("out").path
+        var left = LeftOut()
+        let results = try ws.export(formats: [.sft], settings: settings) { _, leftOut in left = leftOut }
+        #expect(results.map(\.records) == [8] && walked == 8)
+        #expect(left.notGenerated == 1 && whole.notGenerated == 1)
+    }
+
     @Test func aResultStoredBesideOrBeforeItsResponseSettlesItsVariant() async throws {
         let (ws, _, before) = try await builtWorkspace()
         // Back to version 13: the insert trigger without its guard.

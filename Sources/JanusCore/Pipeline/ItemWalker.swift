@@ -69,6 +69,12 @@ public struct ItemWalker: Sendable {
         return ([(.expand, expand), (.systems, systems), (.respond, respond)], set?.parsed)
     }
 
+    /// Thrown by `exportItem` for an outputs-only state whose outputs cannot be taken as they
+    /// are (a stored preference set that no longer parses): the walk is to be read again whole.
+    public struct NeedsWholeState: Error {
+        public var instructionID: String
+    }
+
     /// One instruction with its completed variants; what is incomplete is added to `leftOut`.
     /// `settled`: the result stamps show every variant current at every stage (see
     /// `CheckpointStore.settledInstructions`), so the stored outputs are taken as they are
@@ -85,6 +91,8 @@ public struct ItemWalker: Sendable {
                 done.append(ExportItem.Variant(index: variant, preferenceSet: set.json, system: system.output, response: response.output))
                 continue
             }
+            // An outputs-only state cannot be walked: it has no recipes to compare.
+            if state.outputsOnly { throw NeedsWholeState(instructionID: instruction.id) }
             let (states, parsed) = try walkWithSet(instruction, variant: variant, state: state)
             if let set = parsed, case let .done(system) = states[1].1, case let .done(response) = states[2].1 {
                 done.append(ExportItem.Variant(index: variant, preferenceSet: set.json, system: system, response: response))

@@ -145,19 +145,29 @@ public final class Workspace: @unchecked Sendable {
     ) throws -> [ExportResult] {
         let exporter = Exporter(settings: settings, context: try exportContext())
         let encode = exporter.encoder(formats: formats)
-        var leftOut = LeftOut()
-        var complete = 0
-        return try exporter.export(
-            formats: formats, testIDs: exporter.testIDs(Array(try store.instructionIDs())),
-            leftOut: {
-                try accept(complete, leftOut)
-                return leftOut
+        let testIDs = exporter.testIDs(Array(try store.instructionIDs()))
+        func run(outputsOnly: Bool) throws -> [ExportResult] {
+            var leftOut = LeftOut()
+            var complete = 0
+            return try exporter.export(
+                formats: formats, testIDs: testIDs,
+                leftOut: {
+                    try accept(complete, leftOut)
+                    return leftOut
+                }
+            ) { visit in
+                try forEachExportItem(leftOut: &leftOut, outputsOnly: outputsOnly, transform: encode) { encoded in
+                    complete += encoded.item.variants.count
+                    try visit(encoded)
+                }
             }
-        ) { visit in
-            try forEachExportItem(leftOut: &leftOut, transform: encode) { encoded in
-                complete += encoded.item.variants.count
-                try visit(encoded)
-            }
+        }
+        // Settled instructions are read with their outputs only. Should one of them not export
+        // as it is, the staged files are dropped and the export runs again reading everything.
+        do {
+            return try run(outputsOnly: true)
+        } catch is ItemWalker.NeedsWholeState {
+            return try run(outputsOnly: false)
         }
     }
 
@@ -192,9 +202,12 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// As `forEachExportItem(leftOut:_:)`, with `transform` applied to each item on the
-    /// worker threads before `visit` sees it in order.
+    /// worker threads before `visit` sees it in order. `outputsOnly`: read the settled
+    /// instructions' outputs alone; the walk then throws `ItemWalker.NeedsWholeState` for one
+    /// that does not export as it is, and the caller is to start again without.
     public func forEachExportItem<T: Sendable>(
-        leftOut: inout LeftOut, transform: @escaping @Sendable (ExportItem) -> T, _ visit: (T) throws -> Void
+        leftOut: inout LeftOut, outputsOnly: Bool = false, transform: @escaping @Sendable (ExportItem) -> T,
+        _ visit: (T) throws -> Void
     ) throws {
         let walker = ItemWalker(requests: stageRequests, variants: config.generation.variants)
         let settled = try store.settledPositions(variants: config.generation.variants, settings: stageRequests.settingsDigests)
@@ -208,7 +221,13 @@ public final class Workspace: @unchecked Sendable {
                 leftOut.add(left)
                 try visit(value)
             },
-            produce: { add in try store.forEachInstruction { instruction, state in try add((instruction, state)) } })
+            produce: { add in
+                if outputsOnly {
+                    try store.forEachInstruction(outputsOnlyAt: settled) { instruction, state in try add((instruction, state)) }
+                } else {
+                    try store.forEachInstruction { instruction, state in try add((instruction, state)) }
+                }
+            })
     }
 
     func exportContext() throws -> ExportContext {
