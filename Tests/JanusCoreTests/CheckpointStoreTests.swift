@@ -56,6 +56,27 @@ import Testing
         #expect(try store.instructions().map(\.position) == [0, 1])
     }
 
+    /// The generation runner's queue: pages in id order that chain without a gap or a repeat,
+    /// skipped instructions passed with their id and position only.
+    @Test func instructionPagesFollowIDOrder() throws {
+        let store = try memoryStore()
+        let items = (0..<7).map { instruction("instruction \($0)") }
+        #expect(try store.addInstructions(items, drops: [], runID: 1) == 7)
+        let skipped: Set<String> = [items[3].id]
+        var seen: [(StoredInstruction, StoredState?)] = []
+        var cursor = ""
+        while case let page = try store.instructionPage(afterID: cursor, limit: 3, skipping: skipped), let last = page.last {
+            #expect(page.count <= 3)
+            seen += page
+            cursor = last.0.id
+        }
+        #expect(seen.map(\.0.id) == items.map(\.id).sorted())
+        let positions = Dictionary(uniqueKeysWithValues: try store.instructions().map { ($0.id, $0.position) })
+        #expect(seen.allSatisfy { positions[$0.0.id] == $0.0.position })
+        #expect(seen.filter { $0.1 == nil }.map(\.0.id) == [items[3].id])
+        #expect(seen.first { $0.1 != nil }?.0.text.isEmpty == false)
+    }
+
     @Test func stageResultClearsTheItemsFailure() throws {
         let store = try memoryStore()
         let item = ItemKey("i", 0)
