@@ -5,15 +5,7 @@ extension CheckpointStore {
     /// stages stored for it. Memory stays flat however large the store: one instruction's rows
     /// are read at a time. The store stays locked for the walk.
     public func forEachInstruction(_ body: (StoredInstruction, StoredState) throws -> Void) throws {
-        try locked {
-            let instructions = try db.prepare("\(Self.instructionColumns) ORDER BY position")
-            try instructions.bind([])
-            let reader = try StateReader(db: db)
-            while let row = try instructions.step() {
-                let instruction = Self.instruction(row)
-                try body(instruction, try reader.state(of: instruction.id))
-            }
-        }
+        try forEachInstruction(outputsOnlyAt: [], body)
     }
 
     /// As `forEachInstruction(_:)`, except that the instructions at `settled` positions (see
@@ -74,8 +66,9 @@ extension CheckpointStore {
     }
 
     /// Up to `limit` instructions whose ids sort after `id` ("" for the first page), in id
-    /// order, each with what the stages stored for it: one page of the generation runner's
-    /// queue.
+    /// order, each with what the stages stored for it, except that the instructions in
+    /// `skipped` come with no state (nil), without reading their rows: one page of the
+    /// generation runner's queue.
     ///
     /// Id order, not position order: an instruction's id is a digest, and the results' key and
     /// the preference records' index lead with it. Taken by position, each commit's results
@@ -83,12 +76,6 @@ extension CheckpointStore {
     /// outgrow the page cache; taken by id, they land beside each other at the growing end (the
     /// 100k offline build writes 19% fewer bytes, BENCHMARKS.md). Digests also mix the
     /// sources, so a build stopped halfway holds a like share of each.
-    public func instructionPage(afterID id: String, limit: Int) throws -> [(StoredInstruction, StoredState)] {
-        try instructionPage(afterID: id, limit: limit, skipping: []).map { ($0.0, $0.1 ?? StoredState(results: [:], failures: [:])) }
-    }
-
-    /// As `instructionPage(afterID:limit:)`, except that the instructions in `skipped` come
-    /// with no state (nil), without reading their rows.
     public func instructionPage(afterID id: String, limit: Int, skipping skipped: Set<String>) throws -> [(StoredInstruction, StoredState?)] {
         try locked {
             let page = try db.query("SELECT id, position FROM instructions WHERE id > ? ORDER BY id LIMIT ?", [.text(id), .int(limit)])
