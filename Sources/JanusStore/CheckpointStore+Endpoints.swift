@@ -13,15 +13,15 @@ public struct EndpointTally: Sendable, Hashable {
 }
 
 extension CheckpointStore {
-    /// Attempts per endpoint, over the whole attempt log, by endpoint name. Attempts logged
-    /// before endpoints were recorded are left out. A cancelled attempt counts as sent only.
+    /// Attempts per endpoint, over the whole attempt log, by endpoint name, from the sums kept
+    /// in `endpoint_totals` (see `AnsweredAttempt`). Attempts logged before endpoints were
+    /// recorded are left out. A cancelled attempt counts as sent only.
     public func endpointTallies() throws -> [EndpointTally] {
         flush()
         return try locked {
             try db.query("""
-                SELECT endpoint, COUNT(*), SUM(outcome = 'ok'), SUM(outcome NOT IN ('ok', 'cancelled')),
-                    AVG(CASE WHEN outcome = 'ok' THEN finished_at - started_at END)
-                FROM attempts WHERE endpoint IS NOT NULL GROUP BY endpoint ORDER BY endpoint
+                SELECT endpoint, sent, answered, failed, CASE WHEN answered > 0 THEN answered_seconds / answered END
+                FROM endpoint_totals WHERE sent > 0 ORDER BY endpoint
                 """
             ).map {
                 EndpointTally(

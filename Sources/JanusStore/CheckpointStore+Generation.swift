@@ -24,7 +24,10 @@ extension CheckpointStore {
         key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
     ) throws {
         answerKeys.withLock { $0.save(key) }
-        try locked { try insertAnswer(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced) }
+        let row = Self.answerRow(
+            key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced,
+            attempt: takeAnsweredAttempt(key: key))
+        try locked { try db.run(Self.insertAnswerSQL, row) }
     }
 
     /// As `saveAnswer`, with the result accepted from the answer (if any) in the same commit: the
@@ -36,7 +39,9 @@ extension CheckpointStore {
         // The rows' values (the output digest and the preference record above all) are made
         // here, on the caller's thread, so that the commit, which every writer waits for, only
         // runs the statements.
-        let answerRow = Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced)
+        let answerRow = Self.answerRow(
+            key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced,
+            attempt: takeAnsweredAttempt(key: key))
         let resultRows = result.map { stageResultRows(stage: $0.stage, item: $0.item, result: $0.result) }
         answerKeys.withLock { $0.save(key) }
         try await grouped {
@@ -68,33 +73,35 @@ extension CheckpointStore {
         try await grouped { try self.runStageResultRows(rows) }
     }
 
-    /// An upsert, not `INSERT OR REPLACE`: a replaced answer must fire the update trigger that
-    /// keeps `usage_totals` (see `UsageTotals`), and a replace fires no delete trigger.
+    /// An upsert, not `INSERT OR REPLACE`: a replaced answer must fire the update triggers that
+    /// keep `usage_totals` (see `UsageTotals`) and move the attempt that brought it to the
+    /// attempt log (see `AnsweredAttempt`); a replace fires no delete trigger.
     private static let insertAnswerSQL = """
         INSERT INTO request_cache(key, purpose, model, request, content, finish_reason,
-            prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            prompt_tokens, completion_tokens, usage_estimated, cost, created_at, priced,
+            attempt, started_at, finished_at, http_status, endpoint)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(key) DO UPDATE SET purpose = excluded.purpose, model = excluded.model, request = excluded.request,
             content = excluded.content, finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
             completion_tokens = excluded.completion_tokens, usage_estimated = excluded.usage_estimated,
-            cost = excluded.cost, created_at = excluded.created_at, priced = excluded.priced
+            cost = excluded.cost, created_at = excluded.created_at, priced = excluded.priced,
+            attempt = excluded.attempt, started_at = excluded.started_at, finished_at = excluded.finished_at,
+            http_status = excluded.http_status, endpoint = excluded.endpoint
         """
 
+    /// `attempt`: the attempt that brought the answer, when the client told the store of it.
     private static func answerRow(
-        key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool
+        key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool, attempt: AnsweredAttempt?
     ) -> [SQLiteValue] {
         [
             .text(key), .text(purpose), .text(model), .text(request),
             .text(answer.content), .optionalText(answer.finishReason), .int(answer.promptTokens),
             .int(answer.completionTokens), .int(answer.usageEstimated ? 1 : 0), .double(answer.cost),
             .text(Timestamp.now()), .int(priced ? 1 : 0),
+            .optionalInt(attempt?.attempt), attempt.map { .double($0.startedAt) } ?? .null,
+            attempt.map { .double($0.finishedAt) } ?? .null, .optionalInt(attempt?.httpStatus),
+            attempt?.endpoint.map { .text($0) } ?? .null,
         ]
-    }
-
-    /// The statement of `saveAnswer`, the connection held.
-    private func insertAnswer(key: String, purpose: String, model: String, request: String, answer: CachedAnswer, priced: Bool) throws {
-        try db.run(
-            Self.insertAnswerSQL, Self.answerRow(key: key, purpose: purpose, model: model, request: request, answer: answer, priced: priced))
     }
 
     /// Stores an accepted result and clears any failure recorded for the item at that stage.
@@ -207,53 +214,5 @@ extension CheckpointStore {
             for row in try db.query(sql) { out[row.string(0) ?? ""] = row.int(1) ?? 0 }
             return out
         }
-    }
-}
-
-extension CheckpointStore {
-    /// Logs one attempt at the request with `key` (times in seconds since 1970), and the
-    /// endpoint it went to when several serve the model.
-    public func logAttempt(
-        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
-        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String? = nil
-    ) throws {
-        try locked {
-            try insertAttempt(
-                key: key, purpose: purpose, attempt: attempt, startedAt: startedAt, finishedAt: finishedAt, httpStatus: httpStatus,
-                outcome: outcome, detail: detail, promptTokens: promptTokens, completionTokens: completionTokens, endpoint: endpoint)
-        }
-    }
-
-    /// As `logAttempt`, in the next group commit, without waiting for it (a failure to log is
-    /// dropped); the readers of the attempt log flush first.
-    public func logAttemptSoon(
-        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
-        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String? = nil
-    ) {
-        groupedLater {
-            try self.insertAttempt(
-                key: key, purpose: purpose, attempt: attempt, startedAt: startedAt, finishedAt: finishedAt, httpStatus: httpStatus,
-                outcome: outcome, detail: detail, promptTokens: promptTokens, completionTokens: completionTokens, endpoint: endpoint)
-        }
-    }
-
-    private func insertAttempt(
-        key: String, purpose: String, attempt: Int, startedAt: Double, finishedAt: Double, httpStatus: Int?,
-        outcome: String, detail: String, promptTokens: Int?, completionTokens: Int?, endpoint: String?
-    ) throws {
-        try db.run("""
-            INSERT INTO attempts(request_key, purpose, attempt, started_at, finished_at, http_status, outcome, detail,
-                prompt_tokens, completion_tokens, endpoint) VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """, [
-            .text(key), .text(purpose), .int(attempt), .double(startedAt), .double(finishedAt),
-            .optionalInt(httpStatus), .text(outcome), .text(detail), .optionalInt(promptTokens), .optionalInt(completionTokens),
-            endpoint.map { .text($0) } ?? .null,
-        ])
-    }
-
-    /// How many attempts are logged, per outcome.
-    public func attemptCounts() throws -> [String: Int] {
-        flush()
-        return try counts("SELECT outcome, COUNT(*) FROM attempts GROUP BY outcome")
     }
 }

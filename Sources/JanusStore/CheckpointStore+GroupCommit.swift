@@ -18,14 +18,21 @@ extension CheckpointStore {
     private func schedule(_ entry: GroupCommit.Entry) {
         switch group.add(entry) {
         case .none: break
-        case .later: group.queue.asyncAfter(deadline: .now() + group.window) { self.flush() }
-        case .now: group.queue.async { self.flush() }
+        case .later: group.queue.asyncAfter(deadline: .now() + group.window) { self.commitWaiting() }
+        case .now: group.queue.async { self.commitWaiting() }
         }
     }
 
-    /// Commits every write waiting for a group commit, on the calling thread. Called when a
-    /// run ends or is stopped, and before reading the attempt log.
+    /// Commits every write waiting for a group commit, on the calling thread, with the answered
+    /// attempts whose answers never came logged as rows of their own (see `AnsweredAttempt`).
+    /// Called when a run ends or is stopped, and before reading the attempt log.
     public func flush() {
+        logHeldAttempts()
+        commitWaiting()
+    }
+
+    /// Commits every write waiting for a group commit, on the calling thread.
+    func commitWaiting() {
         group.ordering.lock()
         defer { group.ordering.unlock() }
         let batch = group.take()

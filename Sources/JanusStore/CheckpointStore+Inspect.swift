@@ -66,24 +66,6 @@ extension CheckpointStore {
         }
     }
 
-    /// The attempt log of one request key, in order.
-    public func loggedAttempts(key: String) throws -> [LoggedAttempt] {
-        flush()
-        return try locked {
-            try db.query("""
-                SELECT attempt, http_status, outcome, detail, finished_at - started_at, prompt_tokens, completion_tokens,
-                    endpoint
-                FROM attempts WHERE request_key = ? ORDER BY id
-                """, [.text(key)]
-            ).map {
-                LoggedAttempt(
-                    attempt: $0.int(0) ?? 0, httpStatus: $0.int(1), outcome: $0.string(2) ?? "", detail: $0.string(3) ?? "",
-                    latency: $0.double(4) ?? 0, promptTokens: $0.int(5), completionTokens: $0.int(6),
-                    endpoint: $0.string(7))
-            }
-        }
-    }
-
     /// Ids of the instructions with a failure recorded at any stage, in position order.
     public func instructionsWithFailures() throws -> [StoredInstruction] {
         try locked {

@@ -16,6 +16,8 @@ public final class CheckpointStore: @unchecked Sendable {
     let reader = Locked<SQLiteDatabase?>(nil)
     /// The keys of the answers saved, once `ownAnswers` is called (see `AnswerKeys`).
     let answerKeys = Locked(AnswerKeys())
+    /// Answered attempts waiting for their answers (see `AnsweredAttemptStash`).
+    let answeredAttempts = Locked(AnsweredAttemptStash())
     public let path: String
     /// Makes the records of the expand results this store saves (see `PreferenceRecords`);
     /// behind a lock of its own, so that a save does not wait for the connection to read it.

@@ -225,6 +225,10 @@ public enum Migrations {
         // A new expand or systems result recomputes its item's settled row only when the item
         // has a respond result, without which no row exists (see SettledVariants.insertTrigger).
         Migration(version: 14, name: "settled rows recomputed only when they can change", sql: SettledVariants.guardedInsert),
+        // The attempt that brought an answer kept in the answer's row, not as a row of the log
+        // filed by its request key (a random page per answer); attempts per endpoint kept as
+        // sums by triggers, not read from an index over the whole log (see AnsweredAttempt).
+        Migration(version: 15, name: "answered attempts kept with their answers", sql: AnsweredAttempts.migration),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -58,7 +58,9 @@ import Testing
         #expect(try reopened.store.appliedVersions().last == Migrations.latest)
         #expect(try !hasItemIndex(reopened.store))
         let triggers = try reopened.store.db.query("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").compactMap { $0.string(0) }
-        #expect(triggers == ["preference_records_delete", "preference_records_insert", "preference_records_update",
+        #expect(triggers == ["answered_attempt_deleted", "answered_attempt_replaced",
+            "endpoint_totals_answer", "endpoint_totals_answer_replaced", "endpoint_totals_attempt",
+            "preference_records_delete", "preference_records_insert", "preference_records_update",
             "settled_variants_delete", "settled_variants_insert", "settled_variants_update",
             "usage_totals_delete", "usage_totals_insert", "usage_totals_update"])
         #expect(try reopened.store.db.query("SELECT rowid FROM preference_records").count == 9)

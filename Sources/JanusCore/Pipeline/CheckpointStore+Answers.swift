@@ -62,9 +62,20 @@ extension CachedAnswer {
 }
 
 extension CheckpointStore: AttemptRecorder {
-    /// Logs one attempt in the next group commit (with the answer it brought, when it brought
-    /// one). A failure to log is not allowed to fail the request it describes.
+    /// Logs one attempt: one that brought an answer with that answer, once it is stored (see
+    /// `AnsweredAttempt`), any other in the next group commit. A failure to log is not allowed
+    /// to fail the request it describes.
     public func record(_ attempt: AttemptRecord) {
+        if attempt.outcome == "ok" {
+            keepAnsweredAttempt(
+                key: attempt.requestKey,
+                AnsweredAttempt(
+                    purpose: attempt.purpose, attempt: attempt.attempt, startedAt: attempt.startedAt.timeIntervalSince1970,
+                    finishedAt: attempt.finishedAt.timeIntervalSince1970, httpStatus: attempt.httpStatus,
+                    promptTokens: attempt.usage?.promptTokens, completionTokens: attempt.usage?.completionTokens,
+                    endpoint: attempt.endpoint))
+            return
+        }
         logAttemptSoon(
             key: attempt.requestKey, purpose: attempt.purpose, attempt: attempt.attempt,
             startedAt: attempt.startedAt.timeIntervalSince1970, finishedAt: attempt.finishedAt.timeIntervalSince1970,
