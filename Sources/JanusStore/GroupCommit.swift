@@ -50,7 +50,7 @@ final class GroupCommit: @unchecked Sendable {
     private let mutex = NSLock()
     private var pending: [Entry] = []
 
-    init(window: Double = 0.001, batchLimit: Int = 256) {
+    init(window: Double = 0.005, batchLimit: Int = 256) {
         self.window = window
         self.batchLimit = batchLimit
     }

@@ -1,6 +1,7 @@
 import Foundation
 import JanusLLM
 import JanusStore
+import JanusSupport
 
 /// Runs the generation stages over the stored instructions with no barrier between stages: each
 /// instruction's variants move on to `systems` and `respond` as soon as their preference set is
@@ -27,6 +28,9 @@ public struct GenerationRunner: Sendable {
     /// Requests sent at once (the client's concurrency): a request waits here, not inside the
     /// client, so that a stopped run sends none of those still waiting.
     let sending: ConcurrencyGate
+    /// Answers in and not yet committed whose requests gave their send slots back (see `ask`).
+    let awaitingCommit = Locked(0)
+    let sendLimit: Int
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
@@ -41,7 +45,8 @@ public struct GenerationRunner: Sendable {
         self.stats = stats
         self.width = max(1, width)
         self.runID = runID
-        sending = ConcurrencyGate(limit: max(1, sendLimit))
+        self.sendLimit = max(1, sendLimit)
+        sending = ConcurrencyGate(limit: self.sendLimit)
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
