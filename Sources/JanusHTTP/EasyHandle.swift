@@ -14,6 +14,8 @@ package final class EasyHandle {
     private(set) var body: [UInt8] = []
     private(set) var headers = HTTPHeaders()
     private var headerList: HeaderList?
+    /// What the handle is set up for (see `prepare`); nil after a failed setup.
+    private var lastTarget: Target?
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
     package init?() {
@@ -28,17 +30,64 @@ package final class EasyHandle {
         errorBuffer.deallocate()
     }
 
-    /// Resets the handle and sets every option for `request`.
+    /// Sets the handle up for `request`. A request to the same URL with the same method,
+    /// headers and CA bundle as the handle's last one (every request to one endpoint) sets only
+    /// its limits and body: the rest of the options, the header list among them, stay as they
+    /// were, where a reset would free them and copy every string in again. Any other request
+    /// resets the handle and sets every option.
     package func prepare(_ request: HTTPRequest) throws(TransportError) {
-        curl_easy_reset(raw)
         // Fresh buffers: the last response's went to its caller, which may still be reading them
         // on another thread (see `takeResponse`).
         body = []
         maxBodyBytes = request.maxResponseBytes
         headers = HTTPHeaders()
         errorBuffer[0] = 0
-        let me = Unmanaged.passUnretained(self).toOpaque()
+        let target = Target(request)
+        var codes: [CURLcode] = []
+        if target != lastTarget {
+            lastTarget = nil
+            curl_easy_reset(raw)
+            codes = setTarget(request)
+        }
         let limits = request.limits
+        codes += [
+            janus_easy_setopt_long(raw, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(limits.connectTimeout)),
+            janus_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, milliseconds(limits.totalTimeout)),
+            janus_easy_setopt_long(raw, CURLOPT_LOW_SPEED_LIMIT, max(0, limits.lowSpeedBytes)),
+            janus_easy_setopt_long(raw, CURLOPT_LOW_SPEED_TIME, max(0, limits.lowSpeedSeconds)),
+        ]
+        if request.method == .post {
+            codes.append(janus_easy_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            // COPYPOSTFIELDS copies the bytes, so the body need not outlive this call.
+            codes.append(
+                request.body.withUnsafeBytes { bytes in
+                    janus_easy_setopt_pointer(raw, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                })
+        }
+        if let bad = codes.first(where: { $0 != CURLE_OK }) {
+            throw TransportError(curlCode: bad, detail: "while setting up the request")
+        }
+        lastTarget = target
+    }
+
+    /// What a request shares with the others sent to its endpoint.
+    private struct Target: Equatable {
+        var method: HTTPRequest.Method
+        var url: String
+        var headers: [String]
+        var caBundle: String?
+
+        init(_ request: HTTPRequest) {
+            method = request.method
+            url = request.url
+            headers = request.headers
+            caBundle = request.caBundle
+        }
+    }
+
+    /// The options a reset handle needs for `request`, but its limits and body.
+    private func setTarget(_ request: HTTPRequest) -> [CURLcode] {
+        let me = Unmanaged.passUnretained(self).toOpaque()
         var codes: [CURLcode] = [
             janus_easy_setopt_string(raw, CURLOPT_URL, request.url),
             janus_easy_setopt_long(raw, CURLOPT_NOSIGNAL, 1),
@@ -57,10 +106,6 @@ package final class EasyHandle {
             janus_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "http,https"),
             janus_easy_setopt_string(raw, CURLOPT_ACCEPT_ENCODING, ""),
             janus_easy_setopt_long(raw, CURLOPT_TCP_KEEPALIVE, 1),
-            janus_easy_setopt_long(raw, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(limits.connectTimeout)),
-            janus_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, milliseconds(limits.totalTimeout)),
-            janus_easy_setopt_long(raw, CURLOPT_LOW_SPEED_LIMIT, max(0, limits.lowSpeedBytes)),
-            janus_easy_setopt_long(raw, CURLOPT_LOW_SPEED_TIME, max(0, limits.lowSpeedSeconds)),
         ]
         if let caBundle = request.caBundle {
             codes.append(janus_easy_setopt_string(raw, CURLOPT_CAINFO, caBundle))
@@ -72,20 +117,12 @@ package final class EasyHandle {
             codes.append(janus_easy_setopt_string(raw, CURLOPT_CUSTOMREQUEST, "DELETE"))
         case .post:
             codes.append(janus_easy_setopt_long(raw, CURLOPT_POST, 1))
-            codes.append(janus_easy_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-            // COPYPOSTFIELDS copies the bytes, so the body need not outlive this call.
-            codes.append(
-                request.body.withUnsafeBytes { bytes in
-                    janus_easy_setopt_pointer(raw, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-                })
         }
         // "Expect:" turns off `Expect: 100-continue`, a round trip lost on every large POST.
         let list = HeaderList(request.headers + ["Expect:"])
         headerList = list
         codes.append(janus_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, list.raw))
-        if let bad = codes.first(where: { $0 != CURLE_OK }) {
-            throw TransportError(curlCode: bad, detail: "while setting up the request")
-        }
+        return codes
     }
 
     /// The HTTP status of the last response (0 when none arrived).

@@ -164,14 +164,13 @@ public struct ChatRequest: Sendable, Hashable {
 
     /// `key(provider:)` of the request whose `wireBytes()` are `wireBytes` and whose salt is `salt`.
     public static func key(provider: Provider, wireBytes: [UInt8], salt: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(wireBytes.count + salt.utf8.count + 16)
-        bytes.append(contentsOf: provider.rawValue.utf8)
-        bytes.append(0x0A)
-        bytes.append(contentsOf: wireBytes)
-        bytes.append(0x0A)
-        bytes.append(contentsOf: salt.utf8)
-        return Hashing.sha256Hex(bytes)
+        var stream = SHA256Stream()
+        stream.add(provider.rawValue)
+        stream.add(byte: 0x0A)
+        stream.add(wireBytes)
+        stream.add(byte: 0x0A)
+        stream.add(salt)
+        return stream.hex()
     }
 }
 

@@ -144,7 +144,7 @@ public final class OpenAIClient: ChatClient {
                 AttemptRecord(
                     requestKey: key, purpose: request.purpose, attempt: attempt, startedAt: startedAt,
                     finishedAt: finishedAt, httpStatus: result.status, outcome: result.failure?.outcome ?? "ok",
-                    detail: redact(result.failure?.message ?? ""), usage: result.usage, endpoint: lane.label))
+                    detail: result.failure.map { redact($0.message) } ?? "", usage: result.usage, endpoint: lane.label))
             let failure: AttemptFailure
             switch result.answer {
             case let .success(response): return response

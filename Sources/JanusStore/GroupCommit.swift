@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes waiting for the store's next group commit.
 ///
-/// A generation run stores a few hundred answers a second, each with its attempt record and
-/// the result accepted from it. Committed one by one, every write costs a WAL commit: the
+/// A generation run stores hundreds to thousands of answers a second, each with the result
+/// accepted from it. Committed one by one, every write costs a WAL commit: the
 /// B-tree pages it touched written again (a 4 KB page for a 100-byte row), file locks taken and
 /// released. Here writes that arrive within `window` seconds of each other (or `batchLimit` of
 /// them, whichever comes first) are committed together in one transaction, after which each
@@ -12,14 +12,14 @@ import Foundation
 /// what arrived in the last `window` seconds and was still waiting (a flush on SIGINT/SIGTERM
 /// commits that too).
 ///
-/// The window is 1 ms. A request keeps its send slot until its answer is committed, so the
-/// window is time every slot spends idle: at 1,000 slots and 0.5 s answers (20k requests),
-/// 5 ms held the build at 11.08-11.17 s and 1 ms at 10.95-10.98 s, four alternated runs each.
-/// It commits about 2.5 times as often (3,146 commits against 1,262), which cost about 0.4 s of
-/// the build's 5 s of CPU in a longer comparison (BENCHMARKS.md): the slots, not this process's
-/// CPU, are what a build against a real endpoint waits on. When the writer is busy (an offline
-/// build) the window does not set the batch: the writes that arrive during one commit make up
-/// the next.
+/// The window is 10 ms. A request gives its send slot back once its answer is in (see
+/// `GenerationRunner.ask`), so the window is not time a slot spends idle, and each commit
+/// writes the pages its rows touched once for all the answers in it: at 1,000 slots and 0.5 s
+/// answers (20k requests), this process's CPU was 4.16 s with 5 ms and 3.85 s with 15 ms (mean
+/// of five alternated runs each; 30 ms gained nothing more), at the same wall time. A longer
+/// window is more answers a kill -9 can lose: at the 2,000 answers a second of that build,
+/// about 20 at 10 ms. When the writer is busy (an offline build) the window does not set the
+/// batch: the writes that arrive during one commit make up the next.
 final class GroupCommit: @unchecked Sendable {
     typealias Write = @Sendable () throws -> Void
 
@@ -50,7 +50,7 @@ final class GroupCommit: @unchecked Sendable {
     private let mutex = NSLock()
     private var pending: [Entry] = []
 
-    init(window: Double = 0.005, batchLimit: Int = 256) {
+    init(window: Double = 0.010, batchLimit: Int = 256) {
         self.window = window
         self.batchLimit = batchLimit
     }

@@ -28,14 +28,14 @@ extension CheckpointStore {
     /// What the request cache keeps of a request: its parameters and a hash of its messages.
     public static func requestSummary(_ request: ChatRequest) -> String {
         var summary = request.wireBody(messages: false).objectValue ?? []
-        var text: [UInt8] = []
+        var text = SHA256Stream()
         for (index, message) in request.messages.enumerated() {
-            if index > 0 { text.append(0x1E) }
-            text.append(contentsOf: message.role.utf8)
-            text.append(0x1F)
-            text.append(contentsOf: message.content.utf8)
+            if index > 0 { text.add(byte: 0x1E) }
+            text.add(message.role)
+            text.add(byte: 0x1F)
+            text.add(message.content)
         }
-        summary.append(("messages_sha256", .string(Hashing.sha256Hex(text))))
+        summary.append(("messages_sha256", .string(text.hex())))
         summary.append(("messages", .integer(request.messages.count)))
         return JSONValue.object(summary).serialized()
     }
