@@ -12,14 +12,17 @@ import Foundation
 /// what arrived in the last `window` seconds and was still waiting (a flush on SIGINT/SIGTERM
 /// commits that too).
 ///
-/// The window is 10 ms. A request gives its send slot back once its answer is in (see
-/// `GenerationRunner.ask`), so the window is not time a slot spends idle, and each commit
-/// writes the pages its rows touched once for all the answers in it: at 1,000 slots and 0.5 s
-/// answers (20k requests), this process's CPU was 4.16 s with 5 ms and 3.85 s with 15 ms (mean
-/// of five alternated runs each; 30 ms gained nothing more), at the same wall time. A longer
-/// window is more answers a kill -9 can lose: at the 2,000 answers a second of that build,
-/// about 20 at 10 ms. When the writer is busy (an offline build) the window does not set the
-/// batch: the writes that arrive during one commit make up the next.
+/// The window is 1 ms. A request keeps its send slot until its answer is committed, so the
+/// window is time every slot spends idle: at 1,000 slots and 0.5 s answers (20k requests),
+/// 5 ms held the build at 11.08-11.17 s and 1 ms at 10.95-10.98 s, four alternated runs each.
+/// It commits about 2.5 times as often (3,146 commits against 1,262), which cost about 0.4 s of
+/// the build's 5 s of CPU in a longer comparison (BENCHMARKS.md): the slots, not this process's
+/// CPU, are what a build against a real endpoint waits on. Giving the slot back once the answer
+/// is in (and committing every 5-15 ms) took 0.1-0.3 s more CPU off with no wall-time cost, but
+/// doubles what a kill can make the next run ask again (up to the concurrency answered and not yet
+/// stored, on top of the concurrency in flight): left out. When the writer is busy (an offline
+/// build) the window does not set the batch: the writes that arrive during one commit make up
+/// the next.
 final class GroupCommit: @unchecked Sendable {
     typealias Write = @Sendable () throws -> Void
 
@@ -50,7 +53,7 @@ final class GroupCommit: @unchecked Sendable {
     private let mutex = NSLock()
     private var pending: [Entry] = []
 
-    init(window: Double = 0.010, batchLimit: Int = 256) {
+    init(window: Double = 0.001, batchLimit: Int = 256) {
         self.window = window
         self.batchLimit = batchLimit
     }

@@ -105,6 +105,22 @@ func memoryStore() throws -> CheckpointStore {
     try CheckpointStore(path: ":memory:")
 }
 
+/// How many answered attempts the attempt log holds per request key: rows of `attempts` with
+/// HTTP 200, and the attempts kept in the answers' own rows (see `AnsweredAttempt`).
+func answeredAttemptsPerKey(_ store: CheckpointStore) throws -> [String: Int] {
+    var out: [String: Int] = [:]
+    for row in try store.db.query("""
+        SELECT request_key, COUNT(*) FROM (
+            SELECT request_key FROM attempts WHERE http_status = 200
+            UNION ALL SELECT key FROM request_cache WHERE http_status = 200)
+        GROUP BY request_key
+        """)
+    {
+        out[row.string(0) ?? ""] = row.int(1) ?? 0
+    }
+    return out
+}
+
 /// Starts janus-data with `arguments` in `directory`, kills it (SIGKILL) after `delay` seconds
 /// and waits for it. Returns how it ended.
 func runJanusKilled(

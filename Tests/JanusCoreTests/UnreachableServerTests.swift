@@ -78,9 +78,9 @@ import Testing
         // 120 requests a stage (a variant each), each answered once over both runs: the attempt
         // log holds one answered attempt per request key.
         let store = try CheckpointStore(path: dir.appendingPathComponent("j.db").path)
-        let answered = try store.db.query("SELECT request_key, COUNT(*) FROM attempts WHERE http_status = 200 GROUP BY request_key")
+        let answered = try answeredAttemptsPerKey(store)
         #expect(answered.count == 360, "\(answered.count)")
-        #expect(answered.allSatisfy { $0.int(1) == 1 }, "answered twice: \(answered.filter { $0.int(1) != 1 }.count)")
+        #expect(answered.values.allSatisfy { $0 == 1 }, "answered twice: \(answered.values.filter { $0 != 1 }.count)")
         // The servers' logs agree, but the killed one logs an answer after writing it, so a kill
         // that lands in between leaves out answers it sent: at most the 8 it had under way.
         let all = try SeveralEndpointsTests().answered(log) + SeveralEndpointsTests().answered(secondLog)

@@ -50,17 +50,10 @@ extension GenerationRunner {
             let answer: String
             /// A new answer, stored with the result accepted from it in one commit.
             var fresh: (response: ChatResponse, cost: Double?)?
-            // A request gives its slot back once its answer is in, so that the group commit's
-            // window (`GroupCommit`) is not time a slot spends idle; but only while fewer answers
-            // than the concurrency wait for a commit that way (past that it keeps the slot until
-            // its answer is committed), so that no more than the concurrency are ever in flight
-            // and no more than that again are in but not yet stored.
+            // A request keeps its slot until its answer is committed, so that no more answers
+            // than the concurrency are ever waiting for a commit or in flight.
             var holdingSlot = false
-            var waitsForCommit = false
-            defer {
-                if holdingSlot { sending.release() }
-                if waitsForCommit { awaitingCommit.withLock { $0 -= 1 } }
-            }
+            defer { if holdingSlot { sending.release() } }
             if let cached = try store.cachedAnswer(key: key) {
                 stats.countRequest(fromCache: true)
                 answer = cached.content
@@ -103,15 +96,6 @@ extension GenerationRunner {
                 }
                 fresh = (response, price?.cost(of: response.usage))
                 answer = response.content
-                waitsForCommit = awaitingCommit.withLock { count in
-                    guard count < sendLimit else { return false }
-                    count += 1
-                    return true
-                }
-                if waitsForCommit {
-                    holdingSlot = false
-                    sending.release()
-                }
             }
             var accepted: (value: T, output: String)?
             do throws(InvalidOutput) {

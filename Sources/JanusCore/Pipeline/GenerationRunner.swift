@@ -1,7 +1,6 @@
 import Foundation
 import JanusLLM
 import JanusStore
-import JanusSupport
 
 /// Runs the generation stages over the stored instructions with no barrier between stages: each
 /// instruction's variants move on to `systems` and `respond` as soon as their preference set is
@@ -28,9 +27,6 @@ public struct GenerationRunner: Sendable {
     /// Requests sent at once (the client's concurrency): a request waits here, not inside the
     /// client, so that a stopped run sends none of those still waiting.
     let sending: ConcurrencyGate
-    /// Answers in and not yet committed whose requests gave their send slots back (see `ask`).
-    let awaitingCommit = Locked(0)
-    let sendLimit: Int
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
@@ -45,8 +41,7 @@ public struct GenerationRunner: Sendable {
         self.stats = stats
         self.width = max(1, width)
         self.runID = runID
-        self.sendLimit = max(1, sendLimit)
-        sending = ConcurrencyGate(limit: self.sendLimit)
+        sending = ConcurrencyGate(limit: max(1, sendLimit))
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }
 
