@@ -6,23 +6,28 @@ import JanusStore
 /// instruction's variants move on to `systems` and `respond` as soon as their preference set is
 /// stored. The store is the only queue: what is done is skipped, what is pending is asked, so a
 /// restarted run picks up exactly where the last one stopped.
-public struct GenerationRunner: Sendable {
-    public var store: CheckpointStore
-    public var client: any ChatClient
-    public var requests: StageRequests
-    public var settings: GenerationSettings
+///
+/// A class, not a struct: every task under way and every async frame of its chain (`process`,
+/// `expand`, `systemsThenRespond`, `ask`) holds `self`, which as a struct of a dozen fields
+/// (the request builder and settings among them) was copied, each reference in it retained,
+/// into every one of them.
+public final class GenerationRunner: Sendable {
+    public let store: CheckpointStore
+    public let client: any ChatClient
+    public let requests: StageRequests
+    public let settings: GenerationSettings
     /// Nil when no price is known for the model: costs are then not counted, and said so.
-    public var price: ModelPrice?
+    public let price: ModelPrice?
     /// Stages allowed to send requests; the others only read stored results.
-    public var stages: Set<Stage>
-    public var stats: RunStats
+    public let stages: Set<Stage>
+    public let stats: RunStats
     /// How many instructions are worked on at once.
-    public var width: Int
+    public let width: Int
     /// The run recorded for this one; each stored result names it.
-    public var runID: Int?
+    public let runID: Int?
     /// Asked before a request is sent; true keeps it from being sent now (it sits in a live
     /// provider batch, or is being written to a batch file). The item then stays pending.
-    public var divert: (@Sendable (DivertedRequest) -> Bool)?
+    public let divert: (@Sendable (DivertedRequest) -> Bool)?
     let validator: OutputValidator
     /// Requests sent at once (the client's concurrency): a request waits here, not inside the
     /// client, so that a stopped run sends none of those still waiting.
@@ -30,7 +35,8 @@ public struct GenerationRunner: Sendable {
 
     public init(
         store: CheckpointStore, client: any ChatClient, requests: StageRequests, settings: GenerationSettings,
-        price: ModelPrice?, stages: Set<Stage>, stats: RunStats, width: Int, sendLimit: Int = 64, runID: Int? = nil
+        price: ModelPrice?, stages: Set<Stage>, stats: RunStats, width: Int, sendLimit: Int = 64, runID: Int? = nil,
+        divert: (@Sendable (DivertedRequest) -> Bool)? = nil
     ) {
         self.store = store
         self.client = client
@@ -41,6 +47,7 @@ public struct GenerationRunner: Sendable {
         self.stats = stats
         self.width = max(1, width)
         self.runID = runID
+        self.divert = divert
         sending = ConcurrencyGate(limit: max(1, sendLimit))
         validator = OutputValidator(exampleSystemMessages: requests.seeds.systemMessages)
     }

@@ -119,10 +119,10 @@ public final class Workspace: @unchecked Sendable {
             settings: runSettings.json.serialized())
         if price == nil { stats.setUnpriced(model: config.client.model) }
         stats.attach(client)
-        var runner = GenerationRunner(
+        let runner = GenerationRunner(
             store: store, client: client, requests: stageRequests, settings: config.generation,
-            price: price, stages: stages, stats: stats, width: max(8, 2 * sendWindow), sendLimit: sendWindow, runID: runID)  // see GenerationRunner.run
-        runner.divert = try divert ?? batchHold()
+            price: price, stages: stages, stats: stats, width: max(8, 2 * sendWindow), sendLimit: sendWindow, runID: runID,  // see GenerationRunner.run
+            divert: try divert ?? batchHold())
         do {
             try await runner.run()
             let status = stats.interrupted ? "interrupted" : stats.stopReason == nil ? "done" : "stopped"
