@@ -102,7 +102,17 @@ public struct PromptTemplate: Sendable, Hashable {
                 file: source, message: "placeholder {{\(missing)}} has no value (known: \(values.keys.sorted().joined(separator: ", ")))")
         }
         return sections.map { section in
+            // Sized once: an example system message or instruction appended to a string with no
+            // room grew it (a new buffer, everything copied) several times per message.
+            var length = 0
+            for segment in section.segments {
+                switch segment {
+                case let .literal(text): length += text.utf8.count
+                case let .placeholder(name): length += values[name]?.utf8.count ?? 0
+                }
+            }
             var body = ""
+            body.reserveCapacity(length)
             for segment in section.segments {
                 switch segment {
                 case let .literal(text): body += text
