@@ -110,6 +110,18 @@ import Testing
         #expect(try store.endpointTallies() == [EndpointTally(endpoint: "http://a:1/v1", sent: 1, answered: 1, failed: 0, meanLatency: 2)])
     }
 
+    @Test func anAnsweredAttemptWithADetailIsARowOfItsOwn() throws {
+        let store = try store()
+        // As a batch import records a line's answer: after storing it, naming the line.
+        try save(store, "b")
+        var imported = attempt("b", 1, "ok", at: 0, seconds: 0, endpoint: nil)
+        imported.detail = "batch (line 7)"
+        store.record(imported)
+        store.commitWaiting()
+        #expect(try rows(store) == 1)
+        #expect(try store.loggedAttempts(key: "b").map(\.detail) == ["batch (line 7)"])
+    }
+
     @Test func heldAttemptsPastTheLimitAreLoggedAtOnce() throws {
         let store = try store()
         for n in 0...AnsweredAttemptStash.limit {

@@ -63,10 +63,11 @@ extension CachedAnswer {
 
 extension CheckpointStore: AttemptRecorder {
     /// Logs one attempt: one that brought an answer with that answer, once it is stored (see
-    /// `AnsweredAttempt`), any other in the next group commit. A failure to log is not allowed
+    /// `AnsweredAttempt`), any other in the next group commit, as is an answered one with
+    /// something to say (a batch import names its file's line). A failure to log is not allowed
     /// to fail the request it describes.
     public func record(_ attempt: AttemptRecord) {
-        if attempt.outcome == "ok" {
+        if attempt.outcome == "ok", attempt.detail.isEmpty {
             keepAnsweredAttempt(
                 key: attempt.requestKey,
                 AnsweredAttempt(
