@@ -54,17 +54,17 @@ public struct SHA256Stream {
     }
 
     public mutating func add(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        bytes.withUnsafeBytes { add($0) }
     }
 
     /// The UTF-8 bytes of `text`.
     public mutating func add(_ text: String) {
         var text = text
-        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
     }
 
     public mutating func add(byte: UInt8) {
-        withUnsafeBytes(of: byte) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: byte) { add($0) }
     }
 
     /// Lower-case hex of the digest of everything added.
