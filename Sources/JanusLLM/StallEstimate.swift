@@ -15,7 +15,7 @@ struct StallEstimate: Sendable {
     var window = 256
     var minimumSamples = 20
 
-    private struct Samples {
+    struct Samples {
         var durations: [Double] = []
         var next = 0
         var sinceEstimate = 0
@@ -30,11 +30,24 @@ struct StallEstimate: Sendable {
             }
             sinceEstimate += 1
             if durations.count >= minimumSamples, estimate == nil || sinceEstimate >= 16 {
-                let sorted = durations.sorted()
-                let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
-                estimate = Int((4 * p99).rounded(.up))
+                estimate = Int((4 * percentile99()).rounded(.up))
                 sinceEstimate = 0
             }
+        }
+
+        /// The 99th percentile of the window: the element a sort would put at `count * 0.99`,
+        /// found by keeping the few largest (three at most for 256) rather than sorting.
+        func percentile99() -> Double {
+            let index = min(durations.count - 1, Int(Double(durations.count) * 0.99))
+            let keep = durations.count - index
+            var largest: [Double] = []  // descending
+            largest.reserveCapacity(keep + 1)
+            for value in durations where largest.count < keep || value > largest[keep - 1] {
+                let at = largest.firstIndex { value > $0 } ?? largest.count
+                largest.insert(value, at: at)
+                if largest.count > keep { largest.removeLast() }
+            }
+            return largest[keep - 1]
         }
     }
 

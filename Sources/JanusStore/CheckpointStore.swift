@@ -37,8 +37,13 @@ public final class CheckpointStore: @unchecked Sendable {
         }
         do {
             db = try SQLiteDatabase(path == ":memory:" ? .memory : .path(path))
-            // A 32 MB page cache keeps the indexes a run inserts into in memory.
-            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;")
+            // An 8 MB page cache (2,048 pages). Each commit walks the whole cache: a B-tree
+            // split that reorders its new pages moves one through page 262,145 (the page after
+            // SQLite's lock byte), and the commit then drops every cached page above the end of
+            // the file by visiting each slot of the cache's hash table. At 32 MB that walk cost
+            // about 8% of a server build's CPU (20k answers, ~3,000 commits); the 100k
+            // offline build ran no slower with the smaller cache.
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;")
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }

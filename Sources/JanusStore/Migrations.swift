@@ -229,6 +229,10 @@ public enum Migrations {
         // filed by its request key (a random page per answer); attempts per endpoint kept as
         // sums by triggers, not read from an index over the whole log (see AnsweredAttempt).
         Migration(version: 15, name: "answered attempts kept with their answers", sql: AnsweredAttempts.migration),
+        // The settled-row triggers test a result's stage with comparisons, not an `IN` list,
+        // for which SQLite built a throwaway table on every result written (see
+        // SettledVariants.isBuildStage).
+        Migration(version: 16, name: "settled-row triggers without a stage list", sql: SettledVariants.comparedStages),
     ]
 
     public static var latest: Int { all.map(\.version).max() ?? 0 }

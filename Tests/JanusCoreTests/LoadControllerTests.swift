@@ -128,6 +128,22 @@ import Testing
         #expect(estimate.seconds(purpose: "respond", stalls: 1) == 80)
         #expect(estimate.seconds(purpose: "respond", stalls: 2) == 120, "never above stall_timeout")
     }
+
+    /// The percentile is found without sorting; it must be the element a sort puts there, for
+    /// every window length up to the full 256, with ties and a full ring.
+    @Test func thePercentileIsTheOneASortFinds() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 2, 20, 99, 100, 101, 199, 200, 255, 256, 300, 700] {
+            var samples = StallEstimate.Samples()
+            for _ in 0..<length {
+                let value = Double(Int.random(in: 0..<40, using: &generator)) / 4
+                samples.add(value, window: 256, minimumSamples: 1_000)
+            }
+            let sorted = samples.durations.sorted()
+            let expected = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+            #expect(samples.percentile99() == expected, "window of \(samples.durations.count)")
+        }
+    }
 }
 
 /// What the progress display shows of the client: why a run is slow.

@@ -109,6 +109,39 @@ import Testing
         #expect(try DatasetStats.compute(ws).completeVariants == 7)
     }
 
+    /// Store version 16: the triggers test a result's stage with comparisons. Writing, moving
+    /// or removing a result builds no throwaway table (what an `IN` list of three stages made
+    /// SQLite do on every result), and a result of another stage leaves the table alone.
+    @Test func theTriggersTestTheStageWithoutBuildingATable() async throws {
+        let (ws, _, before) = try await builtWorkspace()
+        let statements = [
+            "INSERT OR REPLACE INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at) VALUES ('respond', 'x', 1, 'k', 'o', '{}', 'now')",
+            "UPDATE stage_results SET variant = 5 WHERE stage = 'systems' AND instruction_id = 'x'",
+            "DELETE FROM stage_results WHERE stage = 'expand' AND instruction_id = 'x'",
+        ]
+        for sql in statements {
+            // EXPLAIN lists the statement's program, then each trigger program, each from an Init.
+            let opcodes = try ws.store.db.query("EXPLAIN " + sql).compactMap { $0.string(1) }
+            let triggers = opcodes.dropFirst().drop { $0 != "Init" }
+            #expect(triggers.contains("Init"), "\(sql) runs no trigger")
+            #expect(!triggers.contains("OpenEphemeral"), "a trigger of \(sql) builds a table")
+        }
+        let id = try #require(try ws.store.stageResults(stage: .respond).keys.first?.instructionID)
+        for stage in ["bench_answer", "bench_judge"] {
+            try ws.store.db.run("""
+                INSERT INTO stage_results(stage, instruction_id, variant, request_key, output, meta, created_at)
+                VALUES (?, ?, 1, 'k', 'o', '{}', 'now')
+                """, [.text(stage), .text(id)])
+            try ws.store.db.run("UPDATE stage_results SET variant = 2 WHERE stage = ? AND instruction_id = ?", [.text(stage), .text(id)])
+            try ws.store.db.run("DELETE FROM stage_results WHERE stage = ? AND instruction_id = ?", [.text(stage), .text(id)])
+        }
+        #expect(try keptAndRecomputed(ws.store).kept == before)
+        try ws.store.db.run("DELETE FROM stage_results WHERE stage = 'systems' AND instruction_id = ? AND variant = 1", [.text(id)])
+        let after = try keptAndRecomputed(ws.store)
+        #expect(after.kept == after.recomputed)
+        #expect(after.kept.count == before.count - 1)
+    }
+
     @Test func anOlderStoreIsBroughtUpToDateOnOpening() async throws {
         let (ws, client, before) = try await builtWorkspace()
         let item = ItemKey(try #require(try settledIDs(ws).first), 0)
