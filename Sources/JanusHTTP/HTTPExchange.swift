@@ -46,7 +46,7 @@ package struct HTTPRequest: Sendable {
 /// Response headers of the final response (interim 1xx and redirect heads are dropped).
 /// Names compare case-insensitively.
 package struct HTTPHeaders: Sendable, Hashable {
-    private(set) var fields: [(name: String, value: String)] = []
+    package private(set) var fields: [(name: String, value: String)] = []
 
     package init(_ fields: [(String, String)] = []) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }

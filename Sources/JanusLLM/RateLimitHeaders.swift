@@ -28,18 +28,35 @@ struct RateLimitHeaders: Sendable, Hashable {
         self.resetTokens = resetTokens
     }
 
+    /// The fields this reads, in the order of `init(_:now:)`'s slots.
+    private static let names = [
+        "retry-after-ms", "retry-after", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens",
+    ]
+
+    /// Reads every answer's headers in one pass: a field is compared with these names only when
+    /// it starts as they do (`r` or `x`), and the first value of each name counts.
     init(_ headers: HTTPHeaders, now: Date = Date()) {
-        if let ms = headers["retry-after-ms"].flatMap(Double.init), ms >= 0 {
+        var values = [String?](repeating: nil, count: Self.names.count)
+        for field in headers.fields {
+            guard let first = field.name.utf8.first.map({ $0 | 0x20 }), first == UInt8(ascii: "r") || first == UInt8(ascii: "x") else {
+                continue
+            }
+            if let slot = Self.names.indices.first(where: { values[$0] == nil && HTTPHeaders.sameName(field.name, Self.names[$0]) }) {
+                values[slot] = field.value
+            }
+        }
+        if let ms = values[0].flatMap(Double.init), ms >= 0 {
             retryAfter = ms / 1000
-        } else if let value = headers["retry-after"] {
+        } else if let value = values[1] {
             retryAfter = RateLimitHeaders.parseRetryAfter(value, now: now)
         }
-        limitRequests = headers["x-ratelimit-limit-requests"].flatMap { Int($0) }
-        remainingRequests = headers["x-ratelimit-remaining-requests"].flatMap { Int($0) }
-        resetRequests = headers["x-ratelimit-reset-requests"].flatMap(RateLimitHeaders.parseDuration)
-        limitTokens = headers["x-ratelimit-limit-tokens"].flatMap { Int($0) }
-        remainingTokens = headers["x-ratelimit-remaining-tokens"].flatMap { Int($0) }
-        resetTokens = headers["x-ratelimit-reset-tokens"].flatMap(RateLimitHeaders.parseDuration)
+        limitRequests = values[2].flatMap { Int($0) }
+        remainingRequests = values[3].flatMap { Int($0) }
+        resetRequests = values[4].flatMap(RateLimitHeaders.parseDuration)
+        limitTokens = values[5].flatMap { Int($0) }
+        remainingTokens = values[6].flatMap { Int($0) }
+        resetTokens = values[7].flatMap(RateLimitHeaders.parseDuration)
     }
 
     /// `Retry-After`: delta seconds, or an IMF-fixdate such as `Wed, 21 Oct 2015 07:28:00 GMT`.
@@ -55,39 +72,32 @@ struct RateLimitHeaders: Sendable, Hashable {
     }
 
     /// OpenAI's reset durations: `20ms`, `1s`, `6m0s`, `1h2m3.5s`; a bare number is seconds.
+    /// Read as ASCII bytes: each number (digits and dots) must be followed by a unit.
     static func parseDuration(_ text: String) -> Double? {
         let text = text.trimmedWhitespace()
         if let seconds = Double(text) { return seconds }
+        let bytes = Array(text.utf8)
         var total = 0.0
-        var number = ""
-        var index = text.startIndex
-        var sawUnit = false
-        while index < text.endIndex {
-            let c = text[index]
-            if c.isNumber || c == "." {
-                number.append(c)
-                index = text.index(after: index)
-                continue
+        var index = 0
+        while index < bytes.count {
+            let start = index
+            while index < bytes.count, (bytes[index] >= UInt8(ascii: "0") && bytes[index] <= UInt8(ascii: "9")) || bytes[index] == UInt8(ascii: ".") {
+                index += 1
             }
-            guard let value = Double(number) else { return nil }
-            let rest = text[index...]
+            guard index < bytes.count, let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { return nil }
             let unit: Double
-            if rest.hasPrefix("ms") {
+            switch bytes[index] {
+            case UInt8(ascii: "m") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "s"):
                 unit = 0.001
-                index = text.index(index, offsetBy: 2)
-            } else {
-                switch c {
-                case "h": unit = 3600
-                case "m": unit = 60
-                case "s": unit = 1
-                default: return nil
-                }
-                index = text.index(after: index)
+                index += 1
+            case UInt8(ascii: "h"): unit = 3600
+            case UInt8(ascii: "m"): unit = 60
+            case UInt8(ascii: "s"): unit = 1
+            default: return nil
             }
+            index += 1
             total += value * unit
-            number = ""
-            sawUnit = true
         }
-        return sawUnit && number.isEmpty ? total : nil
+        return bytes.isEmpty ? nil : total
     }
 }

@@ -63,7 +63,23 @@ import Testing
         #expect(RateLimitHeaders(HTTPHeaders([("retry-after", "2")])).retryAfter == 2)
     }
 
-    @Test(arguments: [("1s", 1.0), ("20ms", 0.02), ("1m30s", 90), ("1h2m3.5s", 3723.5), ("2.5", 2.5)])
+    /// One pass over the fields: names match in any case, the first value of a name counts, a
+    /// bad `retry-after-ms` leaves `Retry-After` to decide, and other fields are passed over.
+    @Test func theFirstValueOfEachNameCountsInAnyCase() {
+        let headers = HTTPHeaders([
+            ("Content-Type", "application/json"), ("X-RateLimit-Remaining-Requests", "7"), ("x-request-id", "abc"),
+            ("x-ratelimit-remaining-requests", "8"), ("RETRY-AFTER-MS", "-5"), ("Retry-After", "3"), ("retry-after", "9"),
+            ("x-ratelimit-reset-tokens", "1ms"), ("X-RATELIMIT-LIMIT-TOKENS", "40000"),
+        ])
+        let limits = RateLimitHeaders(headers)
+        #expect(limits.remainingRequests == 7)
+        #expect(limits.retryAfter == 3)
+        #expect(limits.resetTokens == 0.001)
+        #expect(limits.limitTokens == 40000)
+        #expect(limits.limitRequests == nil && limits.resetRequests == nil && limits.remainingTokens == nil)
+    }
+
+    @Test(arguments: [("1s", 1.0), ("20ms", 0.02), ("1m30s", 90), ("1h2m3.5s", 3723.5), ("2.5", 2.5), (" 6m0s ", 360), ("1ms", 0.001), ("2m5ms", 120.005)])
     func durationsAreParsed(text: String, seconds: Double) {
         #expect(RateLimitHeaders.parseDuration(text) == seconds)
     }
@@ -72,6 +88,9 @@ import Testing
         #expect(RateLimitHeaders.parseDuration("soon") == nil)
         #expect(RateLimitHeaders.parseDuration("5x") == nil)
         #expect(RateLimitHeaders.parseDuration("5s3") == nil)
+        for text in ["", "s", "ms", "1.2.3s", "5 s", "\u{0663}s", "5\u{00B5}s", "1m-2s"] {
+            #expect(RateLimitHeaders.parseDuration(text) == nil, "\(text)")
+        }
     }
 
     @Test func retryAfterAcceptsAnHTTPDate() {
