@@ -71,4 +71,9 @@ public struct SHA256Stream {
     public func hex() -> String {
         Hashing.hex(hasher.finalize())
     }
+
+    /// The digest's first 8 bytes, big-endian, as `Hashing.sha256Prefix64` gives them.
+    public func prefix64() -> UInt64 {
+        hasher.finalize().prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
 }

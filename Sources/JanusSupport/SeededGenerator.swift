@@ -14,8 +14,16 @@ public struct SeededGenerator: Sendable {
     }
 
     /// A generator for one purpose of one item: the same parts always give the same stream.
+    /// The seed is the first 8 bytes of the SHA-256 of the decimal seed and the parts, joined by
+    /// U+001F; hashed as they are added, with no joined copy made.
     public init(seed: UInt64, _ parts: String...) {
-        self.init(seed: Hashing.sha256Prefix64(([String(seed)] + parts).joined(separator: "\u{1F}")))
+        var stream = SHA256Stream()
+        stream.add(String(seed))
+        for part in parts {
+            stream.add(byte: 0x1F)
+            stream.add(part)
+        }
+        self.init(seed: stream.prefix64())
     }
 
     /// The next 64 random bits (SplitMix64).

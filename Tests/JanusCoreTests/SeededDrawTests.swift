@@ -21,6 +21,23 @@ import Testing
         #expect(shuffler.distinctIndices(10, below: 10) == [3, 1, 9, 7, 6, 4, 0, 5, 8, 2])
     }
 
+    /// A generator for named parts is seeded by the SHA-256 of the decimal seed and the parts
+    /// joined by U+001F, whatever the parts hold (accents, CJK, emoji, the separator itself).
+    @Test func partsSeedTheGeneratorThroughTheirJoinedDigest() {
+        let cases: [(UInt64, [String])] = [
+            (9, ["expand", "0033391afa", "1"]), (UInt64.max, ["systems", "é中🙂", ""]), (7, ["a\u{1F}b", "c", "d"]),
+        ]
+        for (seed, parts) in cases {
+            let joined = ([String(seed)] + parts).joined(separator: "\u{1F}")
+            var expected = SeededGenerator(seed: Hashing.sha256Prefix64(joined))
+            var generator = SeededGenerator(seed: seed, parts[0], parts[1], parts[2])
+            #expect((0..<3).map { _ in generator.next() } == (0..<3).map { _ in expected.next() }, "\(parts)")
+        }
+        var two = SeededGenerator(seed: 5, "respond", "x")
+        var joinedTwo = SeededGenerator(seed: Hashing.sha256Prefix64("5\u{1F}respond\u{1F}x"))
+        #expect(two.next() == joinedTwo.next())
+    }
+
     @Test func boundedDrawCoversItsRangeEvenly() {
         var generator = SeededGenerator(seed: 3)
         var counts = [Int](repeating: 0, count: 6)

@@ -44,6 +44,9 @@ public struct StageRequests: Sendable {
     private let recipeBase: [Stage: [UInt8]]
     /// Per stage, the digest of `recipeBase` that result stamps hold (see `ResultStamp`).
     public let settingsDigests: [Stage: Int64]
+    /// Each seed preference set as the expand prompt shows it, written once rather than for
+    /// every request.
+    private let seedSetTexts: [String]
 
     public init(seeds: SeedLibrary, templates: PromptTemplates, generation: GenerationSettings, model: String, providerKind: Provider, seed: Int) {
         self.seeds = seeds
@@ -52,6 +55,7 @@ public struct StageRequests: Sendable {
         self.model = model
         self.providerKind = providerKind
         self.seed = seed
+        seedSetTexts = seeds.preferenceSets.map { $0.json.serialized() }
         let seedsHash = seeds.contentHash
         var base: [Stage: [UInt8]] = [:]
         for stage in Stage.allCases {
@@ -123,9 +127,8 @@ public struct StageRequests: Sendable {
 
     public func expand(_ instruction: StoredInstruction, variant: Int) throws -> PreparedRequest {
         let index = seedSetIndex(instructionID: instruction.id, variant: variant)
-        let example = seeds.preferenceSets[index]
         let messages = try templates.expand.render([
-            "instruction": instruction.text, "seed_preference_set": example.json.serialized(),
+            "instruction": instruction.text, "seed_preference_set": seedSetTexts[index],
         ])
         return prepare(.expand, instruction.id, messages: messages, variant: variant, draws: [("seed_set", .integer(index))])
     }
