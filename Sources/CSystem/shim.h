@@ -14,11 +14,6 @@ static inline int janus_rename_exchange(const char *from, const char *to) {
 #else
     errno = ENOSYS;
     return -1;
-
-/* A cache prefetch hint, which Swift has no spelling for. */
-static inline void janus_prefetch(const void *address) {
-    __builtin_prefetch(address, 0, 3);
-}
 #endif
 }
 
@@ -37,15 +32,22 @@ static inline void janus_prefetch(const void *address) {
 static inline int janus_epoll_create(void) {
     return epoll_create1(EPOLL_CLOEXEC);
 }
-/* Watches `fd` for `what` (1, 2 or 3), adding or modifying the registration; what 0 removes it. */
-static inline int janus_epoll_watch(int ep, int fd, int what) {
+/* Watches `fd` for `what` (1, 2 or 3); what 0 removes it. `registered` says whether the caller
+   believes `fd` is in the set already: one epoll_ctl (MOD or ADD) when it is right, a second
+   (the other of the two) when it is not. Returns 0, or -1 with errno set. */
+static inline int janus_epoll_watch(int ep, int fd, int what, int registered) {
     if (what == 0) return epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
     struct epoll_event ev = {0};
     ev.events = ((what & 1) ? EPOLLIN : 0) | ((what & 2) ? EPOLLOUT : 0);
     ev.data.fd = fd;
-    if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) == 0) return 0;
-    if (errno != ENOENT) return -1;
-    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    if (registered) {
+        if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) == 0) return 0;
+        if (errno != ENOENT) return -1;
+        return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    }
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0) return 0;
+    if (errno != EEXIST) return -1;
+    return epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
 }
 /* Waits up to `timeout_ms` (-1: no limit); fills fds[i] and flags[i]; returns how many (or -1). */
 static inline int janus_epoll_wait(int ep, int *fds, int *flags, int max, int timeout_ms) {

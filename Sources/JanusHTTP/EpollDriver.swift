@@ -16,6 +16,11 @@
         private let wakeFD: Int32
         /// When libcurl wants `CURL_SOCKET_TIMEOUT`, in monotonic milliseconds; nil: no timer.
         private var deadline: UInt64?
+        /// What each descriptor is registered for (libcurl's 1, 2 or 3), indexed by descriptor;
+        /// 0: not in the epoll set. A connection goes back to the pool after each answer (libcurl
+        /// removes its socket) and is watched again by the next request, so adding it with one
+        /// EPOLL_CTL_ADD, not a failed MOD first, saves a system call per request.
+        private var interests: [UInt8] = []
         private var readyFDs = [Int32](repeating: 0, count: EpollDriver.batch)
         private var readyFlags = [Int32](repeating: 0, count: EpollDriver.batch)
         private static let batch = 256
@@ -24,7 +29,7 @@
             let epoll = janus_epoll_create()
             guard epoll >= 0 else { return nil }
             let wakeFD = janus_eventfd()
-            guard wakeFD >= 0, janus_epoll_watch(epoll, wakeFD, 1) == 0 else {
+            guard wakeFD >= 0, janus_epoll_watch(epoll, wakeFD, 1, 0) == 0 else {
                 close(epoll)
                 if wakeFD >= 0 { close(wakeFD) }
                 return nil
@@ -70,8 +75,19 @@
 
         /// CURLMOPT_SOCKETFUNCTION: `what` is CURL_POLL_IN/OUT/INOUT (1/2/3) or REMOVE (4).
         fileprivate func watch(_ fd: Int32, what: Int32) {
-            let interest = what == CURL_POLL_REMOVE ? 0 : what & 3
-            _ = janus_epoll_watch(epoll, fd, interest)
+            guard fd >= 0 else { return }
+            let interest = UInt8(what == CURL_POLL_REMOVE ? 0 : what & 3)
+            let index = Int(fd)
+            if index >= interests.count { interests.append(contentsOf: repeatElement(0, count: index + 1 - interests.count)) }
+            let current = interests[index]
+            if interest == 0 {
+                if current != 0 { _ = janus_epoll_watch(epoll, fd, 0, 1) }
+            } else {
+                // Registered again even when unchanged: a descriptor closed without a removal
+                // (and its number reused) would otherwise never be watched.
+                _ = janus_epoll_watch(epoll, fd, Int32(interest), current == 0 ? 0 : 1)
+            }
+            interests[index] = interest
         }
 
         /// CURLMOPT_TIMERFUNCTION: -1 deletes the timer, 0 means as soon as possible.

@@ -22,6 +22,30 @@ import Testing
         #expect(try await server.requestCount() == 200)
     }
 
+    /// Connections the server resets or cuts short close their sockets, and new ones take the
+    /// same descriptor numbers: the epoll driver's record of what is registered must follow,
+    /// or a transfer on a reused number is never watched and hangs. 400 transfers, 16 at once,
+    /// about a third of them on connections that end badly; every one must finish.
+    @Test(.timeLimit(.minutes(1)), arguments: [TransferDriverKind.epoll, .poll])
+    func transfersFinishWhileConnectionsCloseAndDescriptorsAreReused(driver: TransferDriverKind) async throws {
+        let server = try await TestChatServer.start(["--rates", "reset=0.2,truncate=0.15", "--seed", "11"])
+        let transport = CurlTransport(expectedConcurrency: 16, driver: driver)
+        let url = server.baseURL + "/chat/completions"
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            var finished: [Bool] = []
+            for n in 0..<400 {
+                if n >= 16, let done = await group.next() { finished.append(done) }
+                let body = Array(#"{"model":"m","messages":[{"role":"user","content":"\#(n)"}]}"#.utf8)
+                group.addTask { (try? await transport.send(HTTPRequest(url: url, body: body)).get().status) == 200 }
+            }
+            for await done in group { finished.append(done) }
+            return finished
+        }
+        #expect(outcomes.count == 400)
+        #expect(outcomes.contains(true) && outcomes.contains(false), "some answered, some cut")
+        #expect(try await server.requestCount() == 400)
+    }
+
     @Test func responseHeadersAreCollected() async throws {
         let server = try await TestChatServer.start(["--script", "429", "--retry-after-ms", "1500"])
         let transport = CurlTransport()
