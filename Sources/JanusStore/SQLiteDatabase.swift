@@ -88,19 +88,17 @@ public final class SQLiteDatabase {
     /// Runs `sql` with `bindings`, returning no rows.
     public func run(_ sql: String, _ bindings: [SQLiteValue] = []) throws {
         let statement = try cached(sql)
-        defer { statement.reset() }
-        try statement.bind(bindings)
-        try statement.runToCompletion()
+        try statement.withBindings(bindings) { try statement.runToCompletion() }
     }
 
     /// All rows of a query.
     public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws -> [SQLiteRow] {
         let statement = try cached(sql)
-        defer { statement.reset() }
-        try statement.bind(bindings)
-        var rows: [SQLiteRow] = []
-        while let row = try statement.step() { rows.append(row) }
-        return rows
+        return try statement.withBindings(bindings) {
+            var rows: [SQLiteRow] = []
+            while let row = try statement.step() { rows.append(row) }
+            return rows
+        }
     }
 
     /// Runs `body` in one transaction; rolls back if it throws.

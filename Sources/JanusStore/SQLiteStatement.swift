@@ -42,7 +42,10 @@ public final class SQLiteStatement {
             case .null: rc = sqlite3_bind_null(handle, index)
             case let .integer(n): rc = sqlite3_bind_int64(handle, index, n)
             case let .double(d): rc = sqlite3_bind_double(handle, index, d)
-            case let .text(s): rc = sqlite3_bind_text(handle, index, s, -1, janus_sqlite_transient())
+            case var .text(s):
+                rc = s.withUTF8 { utf8 in
+                    sqlite3_bind_text(handle, index, Self.characters(utf8), Int32(utf8.count), janus_sqlite_transient())
+                }
             case let .blob(data):
                 rc = data.withUnsafeBytes { raw in
                     sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), janus_sqlite_transient())
@@ -53,6 +56,63 @@ public final class SQLiteStatement {
             }
         }
     }
+
+    /// Binds `values` to the parameters in order and runs `body`, then resets the statement and
+    /// clears the bindings. Text is bound in place (`SQLITE_STATIC`), not copied: each string's
+    /// bytes stay put while the closures below hold them, and SQLite lets go of them when the
+    /// bindings are cleared, before the closures return. A store write binds a dozen strings,
+    /// and each copy was an allocation and a free.
+    public func withBindings<T>(_ values: [SQLiteValue], _ body: () throws -> T) throws -> T {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        defer { reset() }
+        return try bindInPlace(values, from: 0, body)
+    }
+
+    private func bindInPlace<T>(_ values: [SQLiteValue], from offset: Int, _ body: () throws -> T) throws -> T {
+        guard offset < values.count else { return try body() }
+        let index = Int32(offset + 1)
+        guard case var .text(text) = values[offset] else {
+            try bind(values[offset], at: index)
+            return try bindInPlace(values, from: offset + 1, body)
+        }
+        return try text.withUTF8 { utf8 in
+            let rc = sqlite3_bind_text(handle, index, Self.characters(utf8), Int32(utf8.count), janus_sqlite_static())
+            try check(rc, binding: index)
+            return try bindInPlace(values, from: offset + 1, body)
+        }
+    }
+
+    /// One value other than text, copied.
+    private func bind(_ value: SQLiteValue, at index: Int32) throws {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case let .integer(n): rc = sqlite3_bind_int64(handle, index, n)
+        case let .double(d): rc = sqlite3_bind_double(handle, index, d)
+        case .text: preconditionFailure("text is bound in place")
+        case let .blob(data):
+            rc = data.withUnsafeBytes { raw in
+                sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), janus_sqlite_transient())
+            }
+        }
+        try check(rc, binding: index)
+    }
+
+    private func check(_ rc: Int32, binding index: Int32) throws {
+        guard rc == SQLITE_OK else {
+            throw SQLiteError(code: rc, message: lastErrorMessage, context: "binding \(index) of \(sql.prefix(60))")
+        }
+    }
+
+    /// The bytes as SQLite's text pointer; an empty string still gets a pointer (a null one
+    /// would bind NULL, not '').
+    private static func characters(_ utf8: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
+        let base = utf8.baseAddress ?? emptyText.utf8Start
+        return UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+    }
+
+    private static let emptyText: StaticString = ""
 
     /// The next row, or nil when done.
     public func step() throws -> SQLiteRow? {
@@ -68,7 +128,9 @@ public final class SQLiteStatement {
                 case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(handle, i)))
                 case SQLITE_TEXT:
                     if let text = sqlite3_column_text(handle, i) {
-                        values.append(.text(String(cString: text)))
+                        // Read to the stored length (no scan for a terminator; a NUL is kept).
+                        let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, i)))
+                        values.append(.text(String(decoding: bytes, as: UTF8.self)))
                     } else {
                         values.append(.null)
                     }

@@ -21,29 +21,36 @@ public enum Hashing {
     /// The first 8 bytes of SHA-256, as a number: seeds for per-item generators.
     public static func sha256Prefix64(_ text: String) -> UInt64 {
         var text = text
-        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return prefix64(text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) })
     }
 
     public static func sha256Prefix64(_ bytes: [UInt8]) -> UInt64 {
-        let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
-        return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        prefix64(bytes.withUnsafeBytes { SHA256.hash(data: $0) })
     }
 
+    /// The digest's first 8 bytes, big-endian, read in place (iterating a digest copies it).
+    fileprivate static func prefix64(_ digest: SHA256.Digest) -> UInt64 {
+        digest.withUnsafeBytes { raw in raw.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+    }
+
+    /// Lower-case hex, written straight into the string's storage.
     fileprivate static func hex(_ digest: SHA256.Digest) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        digest.withUnsafeBytes { raw in
+            String(unsafeUninitializedCapacity: raw.count * 2) { out in
+                for (offset, byte) in raw.enumerated() {
+                    out[2 * offset] = hexDigit(byte >> 4)
+                    out[2 * offset + 1] = hexDigit(byte & 0x0F)
+                }
+                return raw.count * 2
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 
-/// SHA-256 of bytes handed over in parts, without joining them into one buffer first (a
-/// request key hashes the whole request body between a prefix and a suffix).
 public struct SHA256Stream {
     private var hasher = SHA256()
 
@@ -74,6 +81,6 @@ public struct SHA256Stream {
 
     /// The digest's first 8 bytes, big-endian, as `Hashing.sha256Prefix64` gives them.
     public func prefix64() -> UInt64 {
-        hasher.finalize().prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        Hashing.prefix64(hasher.finalize())
     }
 }

@@ -88,6 +88,9 @@ public struct JSONParser {
             index += 1
             return .object(pairs)
         }
+        // Room for the usual object at once: appending into an empty array reallocates at 1, 2,
+        // 4 and 8 members, and a chat answer holds a dozen small objects.
+        pairs.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -143,6 +146,7 @@ public struct JSONParser {
             index += 1
             return .array(items)
         }
+        items.reserveCapacity(4)
         while true {
             skipWhitespace()
             items.append(try parseValue(depth: depth + 1))
