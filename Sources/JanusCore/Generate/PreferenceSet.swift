@@ -58,7 +58,25 @@ public struct PreferenceSet: Sendable, Hashable {
 
     /// A plain-text listing for prompts.
     public var listing: String {
-        preferences.map { "- \($0.dimension.rawValue) / \($0.subdimension) / \($0.preference): \($0.description)" }
-            .joined(separator: "\n")
+        // One "- dimension / subdimension / preference: description" line per preference, built
+        // in one string sized up front (interpolating each line and joining them grew strings
+        // some twenty times per systems request).
+        var size = 0
+        for p in preferences {
+            size += 11 + p.dimension.rawValue.utf8.count + p.subdimension.utf8.count + p.preference.utf8.count + p.description.utf8.count
+        }
+        var text = ""
+        text.reserveCapacity(size)
+        for (index, p) in preferences.enumerated() {
+            text += index == 0 ? "- " : "\n- "
+            text += p.dimension.rawValue
+            text += " / "
+            text += p.subdimension
+            text += " / "
+            text += p.preference
+            text += ": "
+            text += p.description
+        }
+        return text
     }
 }
