@@ -166,9 +166,7 @@ package final class EasyHandle {
         guard let colon = line[whole].firstIndex(of: UInt8(ascii: ":")) else { return }
         let name = asciiTrimmed(line, whole.lowerBound..<colon)
         let value = asciiTrimmed(line, (colon + 1)..<whole.upperBound)
-        headers.append(
-            name: String(decoding: UnsafeBufferPointer(rebasing: line[name]), as: UTF8.self),
-            value: String(decoding: UnsafeBufferPointer(rebasing: line[value]), as: UTF8.self))
+        headers.append(name: UnsafeBufferPointer(rebasing: line[name]), value: UnsafeBufferPointer(rebasing: line[value]))
     }
 
     private func asciiTrimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {

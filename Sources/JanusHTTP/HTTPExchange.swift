@@ -45,25 +45,75 @@ package struct HTTPRequest: Sendable {
 
 /// Response headers of the final response (interim 1xx and redirect heads are dropped).
 /// Names compare case-insensitively.
+///
+/// Kept as the bytes libcurl hands over, names and values one after another in one buffer
+/// with their spans beside them: a response's dozen fields cost two allocations, not two
+/// strings each. Strings are made only for the fields asked for.
 package struct HTTPHeaders: Sendable, Hashable {
-    package private(set) var fields: [(name: String, value: String)] = []
+    private var bytes: [UInt8] = []
+    /// Each field's name and value, as offsets into `bytes`.
+    private var spans: [(name: Range<Int>, value: Range<Int>)] = []
 
     package init(_ fields: [(String, String)] = []) {
-        self.fields = fields.map { (name: $0.0, value: $0.1) }
+        for (name, value) in fields { append(name: Array(name.utf8), value: Array(value.utf8)) }
     }
 
     package mutating func append(name: String, value: String) {
-        fields.append((name: name, value: value))
+        append(name: Array(name.utf8), value: Array(value.utf8))
+    }
+
+    /// Appends a field from its bytes (not necessarily valid UTF-8: the strings made from it
+    /// repair what is not).
+    package mutating func append<Name: Collection<UInt8>, Value: Collection<UInt8>>(name: Name, value: Value) {
+        if bytes.isEmpty { bytes.reserveCapacity(1024) }
+        if spans.isEmpty { spans.reserveCapacity(16) }
+        let nameStart = bytes.count
+        bytes.append(contentsOf: name)
+        let valueStart = bytes.count
+        bytes.append(contentsOf: value)
+        spans.append((nameStart..<valueStart, valueStart..<bytes.count))
+    }
+
+    /// Every field, in order, as strings.
+    package var fields: [(name: String, value: String)] {
+        spans.map { (string(of: $0.name), string(of: $0.value)) }
     }
 
     /// The first value of the field named `name`.
     package subscript(name: String) -> String? {
-        fields.first { HTTPHeaders.sameName($0.name, name) }?.value
+        firstValue(named: name)
+    }
+
+    /// The first value of the field named `name`; `name` compared without regard to ASCII case.
+    package func firstValue(named name: String) -> String? {
+        for span in spans where sameName(span.name, name) { return string(of: span.value) }
+        return nil
+    }
+
+    /// The value of every field, in order, whose name `accept` takes (given its bytes).
+    package func values(where accept: (UnsafeBufferPointer<UInt8>) -> Bool) -> [(field: Int, value: String)] {
+        bytes.withUnsafeBufferPointer { all in
+            spans.enumerated().compactMap { index, span in
+                accept(UnsafeBufferPointer(rebasing: all[span.name])) ? (index, string(of: span.value)) : nil
+            }
+        }
+    }
+
+    private func string(of range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    private func sameName(_ range: Range<Int>, _ name: String) -> Bool {
+        bytes.withUnsafeBufferPointer { HTTPHeaders.sameName(UnsafeBufferPointer(rebasing: $0[range]), name.utf8) }
     }
 
     /// Header names compare without regard to ASCII case (RFC 9110), byte by byte.
     package static func sameName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { x, y in
+        sameName(a.utf8, b.utf8)
+    }
+
+    package static func sameName<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        a.count == b.count && a.elementsEqual(b) { x, y in
             x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
         }
     }

@@ -38,14 +38,15 @@ struct RateLimitHeaders: Sendable, Hashable {
     /// it starts as they do (`r` or `x`), and the first value of each name counts.
     init(_ headers: HTTPHeaders, now: Date = Date()) {
         var values = [String?](repeating: nil, count: Self.names.count)
-        for field in headers.fields {
-            guard let first = field.name.utf8.first.map({ $0 | 0x20 }), first == UInt8(ascii: "r") || first == UInt8(ascii: "x") else {
-                continue
-            }
-            if let slot = Self.names.indices.first(where: { values[$0] == nil && HTTPHeaders.sameName(field.name, Self.names[$0]) }) {
-                values[slot] = field.value
-            }
+        var slots: [Int] = []
+        let matched = headers.values { name in
+            guard let first = name.first.map({ $0 | 0x20 }), first == UInt8(ascii: "r") || first == UInt8(ascii: "x"),
+                let slot = Self.names.indices.first(where: { !slots.contains($0) && HTTPHeaders.sameName(name, Self.names[$0].utf8) })
+            else { return false }
+            slots.append(slot)
+            return true
         }
+        for (slot, match) in zip(slots, matched) { values[slot] = match.value }
         if let ms = values[0].flatMap(Double.init), ms >= 0 {
             retryAfter = ms / 1000
         } else if let value = values[1] {

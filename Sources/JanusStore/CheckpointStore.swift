@@ -119,8 +119,20 @@ public final class CheckpointStore: @unchecked Sendable {
 
 /// ISO-8601 timestamps for the store (UTC, second precision), without a date formatter per call.
 enum Timestamp {
+    /// The last second formatted: a build stamps thousands of rows a second, and handing out
+    /// the same string (a reference to its storage) allocates nothing.
+    private static let last = Locked<(seconds: time_t, text: String)>((-1, ""))
+
     static func now() -> String {
-        var seconds = time_t(Date().timeIntervalSince1970)
+        let seconds = time_t(Date().timeIntervalSince1970)
+        if let text = last.withLock({ $0.seconds == seconds ? $0.text : nil }) { return text }
+        let text = format(seconds)
+        last.withLock { $0 = (seconds, text) }
+        return text
+    }
+
+    static func format(_ time: time_t) -> String {
+        var seconds = time
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -89,6 +89,24 @@ import Testing
         #expect(!HTTPHeaders.sameName("[", "{"))  // 0x5B and 0x7B differ only in bit 0x20, but are not letters
     }
 
+    /// Headers are kept as the bytes that came: fields in order, the first of a repeated name
+    /// found, empty values kept, and bytes that are not UTF-8 repaired only in the strings made.
+    @Test func headersKeepTheirBytesAndOrder() {
+        var headers = HTTPHeaders()
+        headers.append(name: Array("Set-Cookie".utf8), value: Array("a=1".utf8))
+        headers.append(name: Array("X-Empty".utf8), value: [UInt8]())
+        headers.append(name: Array("set-cookie".utf8), value: Array("b=2".utf8))
+        headers.append(name: Array("X-Bytes".utf8), value: [0x63, 0xFF, 0x61, 0xC3, 0xA9])
+        headers.append(name: Array("X-Long".utf8), value: Array(String(repeating: "v", count: 3000).utf8))
+        #expect(headers.fields.map(\.name) == ["Set-Cookie", "X-Empty", "set-cookie", "X-Bytes", "X-Long"])
+        #expect(headers["SET-COOKIE"] == "a=1")
+        #expect(headers["x-empty"] == "")
+        #expect(headers["x-bytes"] == "c\u{FFFD}aé")
+        #expect(headers["x-long"]?.count == 3000)
+        #expect(headers == HTTPHeaders(headers.fields.map { ($0.name, $0.value) }))
+        #expect(headers != HTTPHeaders([("Set-Cookie", "a=1")]))
+    }
+
     func characterWords(_ text: String) -> Int {
         text.split(whereSeparator: { $0.isWhitespace }).count
     }
