@@ -126,6 +126,10 @@ import Testing
             #expect(triggers.contains("Init"), "\(sql) runs no trigger")
             #expect(!triggers.contains("OpenEphemeral"), "a trigger of \(sql) builds a table")
         }
+        // Nor do the statements that read one instruction's rows, run twice per instruction.
+        for sql in [StateReader.perStage("stage, variant, output", from: "stage_results"), StateReader.perStage("stage, kind", from: "failures")] {
+            #expect(!(try ws.store.db.query("EXPLAIN " + sql).compactMap { $0.string(1) }.contains("OpenEphemeral")), "\(sql)")
+        }
         let id = try #require(try ws.store.stageResults(stage: .respond).keys.first?.instructionID)
         for stage in ["bench_answer", "bench_judge"] {
             try ws.store.db.run("""
