@@ -55,16 +55,17 @@ package struct HTTPHeaders: Sendable, Hashable {
     private var spans: [(name: Range<Int>, value: Range<Int>)] = []
 
     package init(_ fields: [(String, String)] = []) {
-        for (name, value) in fields { append(name: Array(name.utf8), value: Array(value.utf8)) }
+        for (name, value) in fields { append(name: name, value: value) }
     }
 
     package mutating func append(name: String, value: String) {
-        append(name: Array(name.utf8), value: Array(value.utf8))
+        var name = name, value = value
+        name.withUTF8 { name in value.withUTF8 { value in append(name: name, value: value) } }
     }
 
     /// Appends a field from its bytes (not necessarily valid UTF-8: the strings made from it
     /// repair what is not).
-    package mutating func append<Name: Collection<UInt8>, Value: Collection<UInt8>>(name: Name, value: Value) {
+    package mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         if bytes.isEmpty { bytes.reserveCapacity(1024) }
         if spans.isEmpty { spans.reserveCapacity(16) }
         let nameStart = bytes.count
@@ -104,17 +105,26 @@ package struct HTTPHeaders: Sendable, Hashable {
     }
 
     private func sameName(_ range: Range<Int>, _ name: String) -> Bool {
-        bytes.withUnsafeBufferPointer { HTTPHeaders.sameName(UnsafeBufferPointer(rebasing: $0[range]), name.utf8) }
+        bytes.withUnsafeBufferPointer { HTTPHeaders.sameName(UnsafeBufferPointer(rebasing: $0[range]), name) }
     }
 
     /// Header names compare without regard to ASCII case (RFC 9110), byte by byte.
     package static func sameName(_ a: String, _ b: String) -> Bool {
-        sameName(a.utf8, b.utf8)
+        var a = a
+        return a.withUTF8 { sameName($0, b) }
     }
 
-    package static func sameName<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
-        a.count == b.count && a.elementsEqual(b) { x, y in
-            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
+    /// As `sameName(_:_:)`, for a name's bytes. Concrete types, not generic over collections:
+    /// called from another module, a generic comparison ran unspecialized, a witness call per byte.
+    package static func sameName(_ a: UnsafeBufferPointer<UInt8>, _ b: String) -> Bool {
+        var b = b
+        return b.withUTF8 { b in
+            guard a.count == b.count else { return false }
+            for index in 0..<a.count {
+                let x = a[index], y = b[index]
+                guard x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) else { return false }
+            }
+            return true
         }
     }
 

@@ -41,7 +41,7 @@ struct RateLimitHeaders: Sendable, Hashable {
         var slots: [Int] = []
         let matched = headers.values { name in
             guard let first = name.first.map({ $0 | 0x20 }), first == UInt8(ascii: "r") || first == UInt8(ascii: "x"),
-                let slot = Self.names.indices.first(where: { !slots.contains($0) && HTTPHeaders.sameName(name, Self.names[$0].utf8) })
+                let slot = Self.names.indices.first(where: { !slots.contains($0) && HTTPHeaders.sameName(name, Self.names[$0]) })
             else { return false }
             slots.append(slot)
             return true

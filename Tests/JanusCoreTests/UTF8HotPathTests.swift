@@ -93,11 +93,14 @@ import Testing
     /// found, empty values kept, and bytes that are not UTF-8 repaired only in the strings made.
     @Test func headersKeepTheirBytesAndOrder() {
         var headers = HTTPHeaders()
-        headers.append(name: Array("Set-Cookie".utf8), value: Array("a=1".utf8))
-        headers.append(name: Array("X-Empty".utf8), value: [UInt8]())
-        headers.append(name: Array("set-cookie".utf8), value: Array("b=2".utf8))
-        headers.append(name: Array("X-Bytes".utf8), value: [0x63, 0xFF, 0x61, 0xC3, 0xA9])
-        headers.append(name: Array("X-Long".utf8), value: Array(String(repeating: "v", count: 3000).utf8))
+        func add(_ name: String, _ value: [UInt8]) {
+            Array(name.utf8).withUnsafeBufferPointer { name in value.withUnsafeBufferPointer { headers.append(name: name, value: $0) } }
+        }
+        add("Set-Cookie", Array("a=1".utf8))
+        add("X-Empty", [])
+        add("set-cookie", Array("b=2".utf8))
+        add("X-Bytes", [0x63, 0xFF, 0x61, 0xC3, 0xA9])
+        add("X-Long", Array(String(repeating: "v", count: 3000).utf8))
         #expect(headers.fields.map(\.name) == ["Set-Cookie", "X-Empty", "set-cookie", "X-Bytes", "X-Long"])
         #expect(headers["SET-COOKIE"] == "a=1")
         #expect(headers["x-empty"] == "")
