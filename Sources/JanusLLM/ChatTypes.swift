@@ -93,59 +93,54 @@ public struct ChatRequest: Sendable, Hashable {
         return out
     }
 
-    /// Appends the bytes of `wireBody()` to `out`.
-    public func writeWireBody(to out: inout [UInt8]) {
+    /// Appends the bytes of `wireBody(messages:)` to `out`.
+    public func writeWireBody(to out: inout [UInt8], messages withMessages: Bool = true) {
         /// A member after the first: its name (plain ASCII, no escaping needed) and colon.
         func name(_ key: String) {
             out.append(contentsOf: ",\"".utf8)
             out.append(contentsOf: key.utf8)
             out.append(contentsOf: "\":".utf8)
         }
-        var names: Set<String> = ["model", "messages"]
         out.append(contentsOf: "{\"model\":".utf8)
         JSONValue.writeString(model, to: &out)
-        name("messages")
-        out.append(UInt8(ascii: "["))
-        for (index, message) in messages.enumerated() {
-            out.append(contentsOf: index == 0 ? "{\"role\":".utf8 : ",{\"role\":".utf8)
-            JSONValue.writeString(message.role, to: &out)
-            out.append(contentsOf: ",\"content\":".utf8)
-            JSONValue.writeString(message.content, to: &out)
-            out.append(UInt8(ascii: "}"))
+        if withMessages {
+            name("messages")
+            out.append(UInt8(ascii: "["))
+            for (index, message) in messages.enumerated() {
+                out.append(contentsOf: index == 0 ? "{\"role\":".utf8 : ",{\"role\":".utf8)
+                JSONValue.writeString(message.role, to: &out)
+                out.append(contentsOf: ",\"content\":".utf8)
+                JSONValue.writeString(message.content, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
         }
-        out.append(UInt8(ascii: "]"))
         if let t = sampling.temperature {
             name("temperature")
             out.append(contentsOf: JSONValue.format(t).utf8)
-            names.insert("temperature")
         }
         if let p = sampling.topP {
             name("top_p")
             out.append(contentsOf: JSONValue.format(p).utf8)
-            names.insert("top_p")
         }
         if let m = sampling.maxTokens {
             name("max_tokens")
             out.append(contentsOf: String(m).utf8)
-            names.insert("max_tokens")
         }
         if let s = sampling.seed {
             name("seed")
             out.append(contentsOf: String(s).utf8)
-            names.insert("seed")
         }
         if let stop = sampling.stop, !stop.isEmpty {
             name("stop")
             JSONValue.array(stop.map { .string($0) }).write(to: &out)
-            names.insert("stop")
         }
         if sampling.jsonObject {
             name("response_format")
             out.append(contentsOf: "{\"type\":\"json_object\"}".utf8)
-            names.insert("response_format")
         }
         if !extra.isEmpty {
-            for key in extra.keys.sorted() where !names.contains(key) {
+            for key in extra.keys.sorted() where !writesMember(key) {
                 out.append(UInt8(ascii: ","))
                 JSONValue.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
@@ -153,6 +148,21 @@ public struct ChatRequest: Sendable, Hashable {
             }
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Whether the body has a member `key` of its own, which an extra of that name does not
+    /// override ("messages" counts whether or not the messages are written).
+    private func writesMember(_ key: String) -> Bool {
+        switch key {
+        case "model", "messages": true
+        case "temperature": sampling.temperature != nil
+        case "top_p": sampling.topP != nil
+        case "max_tokens": sampling.maxTokens != nil
+        case "seed": sampling.seed != nil
+        case "stop": sampling.stop.map { !$0.isEmpty } ?? false
+        case "response_format": sampling.jsonObject
+        default: false
+        }
     }
 
     /// The cache key: a hash of the provider kind, the canonical wire body and the salt.

@@ -1,4 +1,6 @@
+@testable import JanusCore
 @testable import JanusLLM
+import JanusStore
 import JanusSupport
 import Testing
 
@@ -22,7 +24,35 @@ import Testing
         ChatRequest(
             model: "m", messages: messages, sampling: SamplingParameters(temperature: 0.7, stop: []),
             extra: ["top_p": .number(0.5), "zz": .object([("k", .string("v"))])]),
+        // Extras named like members the sampling leaves out are written; "model" never is.
+        ChatRequest(
+            model: "m", messages: messages,
+            extra: [
+                "temperature": .number(0.2), "stop": .array([]), "response_format": .string("x"), "max_tokens": .integer(3),
+                "model": .string("no"), "messages_sha256": .string("mine"),
+            ]),
     ]
+
+    @Test(arguments: requests) func bytesWithoutMessagesAreTheWireBodyWithoutThem(_ request: ChatRequest) {
+        var out: [UInt8] = []
+        request.writeWireBody(to: &out, messages: false)
+        #expect(out == Array(request.wireBody(messages: false).serialized().utf8))
+    }
+
+    /// The stored request summary is written as bytes; it must read as the JSON object of the
+    /// body without messages plus the messages' digest and count.
+    @Test(arguments: requests) func requestSummaryIsTheObjectItDescribes(_ request: ChatRequest) {
+        var text = SHA256Stream()
+        for (index, message) in request.messages.enumerated() {
+            if index > 0 { text.add(byte: 0x1E) }
+            text.add(message.role)
+            text.add(byte: 0x1F)
+            text.add(message.content)
+        }
+        let members = (request.wireBody(messages: false).objectValue ?? [])
+            + [("messages_sha256", .string(text.hex())), ("messages", .integer(request.messages.count))]
+        #expect(CheckpointStore.requestSummary(request) == JSONValue.object(members).serialized())
+    }
 
     @Test(arguments: requests) func bytesAreTheWireBody(_ request: ChatRequest) {
         #expect(request.wireBytes() == Array(request.wireBody().serialized().utf8))

@@ -27,7 +27,6 @@ extension CheckpointStore {
 
     /// What the request cache keeps of a request: its parameters and a hash of its messages.
     public static func requestSummary(_ request: ChatRequest) -> String {
-        var summary = request.wireBody(messages: false).objectValue ?? []
         var text = SHA256Stream()
         for (index, message) in request.messages.enumerated() {
             if index > 0 { text.add(byte: 0x1E) }
@@ -35,9 +34,18 @@ extension CheckpointStore {
             text.add(byte: 0x1F)
             text.add(message.content)
         }
-        summary.append(("messages_sha256", .string(text.hex())))
-        summary.append(("messages", .integer(request.messages.count)))
-        return JSONValue.object(summary).serialized()
+        // The wire body without its messages, written as bytes, and two members after it: the
+        // JSON `JSONValue.object` of the same members would serialize to, without building it.
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        request.writeWireBody(to: &out, messages: false)
+        out.removeLast()  // the closing brace
+        out.append(contentsOf: ",\"messages_sha256\":\"".utf8)
+        out.append(contentsOf: text.hex().utf8)
+        out.append(contentsOf: "\",\"messages\":".utf8)
+        out.append(contentsOf: String(request.messages.count).utf8)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func cachedAnswer(_ response: ChatResponse, cost: Double?) -> CachedAnswer {
