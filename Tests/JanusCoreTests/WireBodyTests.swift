@@ -42,15 +42,8 @@ import Testing
     /// The stored request summary is written as bytes; it must read as the JSON object of the
     /// body without messages plus the messages' digest and count.
     @Test(arguments: requests) func requestSummaryIsTheObjectItDescribes(_ request: ChatRequest) {
-        var text = SHA256Stream()
-        for (index, message) in request.messages.enumerated() {
-            if index > 0 { text.add(byte: 0x1E) }
-            text.add(message.role)
-            text.add(byte: 0x1F)
-            text.add(message.content)
-        }
         let members = (request.wireBody(messages: false).objectValue ?? [])
-            + [("messages_sha256", .string(text.hex())), ("messages", .integer(request.messages.count))]
+            + [("messages_sha256", .string(CheckpointStore.messagesDigest(request))), ("messages", .integer(request.messages.count))]
         #expect(CheckpointStore.requestSummary(request) == JSONValue.object(members).serialized())
     }
 

@@ -27,13 +27,6 @@ extension CheckpointStore {
 
     /// What the request cache keeps of a request: its parameters and a hash of its messages.
     public static func requestSummary(_ request: ChatRequest) -> String {
-        var text = SHA256Stream()
-        for (index, message) in request.messages.enumerated() {
-            if index > 0 { text.add(byte: 0x1E) }
-            text.add(message.role)
-            text.add(byte: 0x1F)
-            text.add(message.content)
-        }
         // The wire body without its messages, written as bytes, and two members after it: the
         // JSON `JSONValue.object` of the same members would serialize to, without building it.
         var out: [UInt8] = []
@@ -41,11 +34,24 @@ extension CheckpointStore {
         request.writeWireBody(to: &out, messages: false)
         out.removeLast()  // the closing brace
         out.append(contentsOf: ",\"messages_sha256\":\"".utf8)
-        out.append(contentsOf: text.hex().utf8)
+        out.append(contentsOf: messagesDigest(request).utf8)
         out.append(contentsOf: "\",\"messages\":".utf8)
         out.append(contentsOf: String(request.messages.count).utf8)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The SHA-256 (hex) of the messages' roles and contents, a role and its content split by
+    /// U+001F, messages by U+001E: what a summary keeps of them.
+    static func messagesDigest(_ request: ChatRequest) -> String {
+        var text = SHA256Stream()
+        for (index, message) in request.messages.enumerated() {
+            if index > 0 { text.add(byte: 0x1E) }
+            text.add(message.role)
+            text.add(byte: 0x1F)
+            text.add(message.content)
+        }
+        return text.hex()
     }
 
     private static func cachedAnswer(_ response: ChatResponse, cost: Double?) -> CachedAnswer {
