@@ -91,12 +91,10 @@ package struct HTTPHeaders: Sendable, Hashable {
         return nil
     }
 
-    /// The value of every field, in order, whose name `accept` takes (given its bytes).
-    package func values(where accept: (UnsafeBufferPointer<UInt8>) -> Bool) -> [(field: Int, value: String)] {
+    /// Calls `body` with each field's name and value bytes, in order.
+    package func forEachField(_ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
         bytes.withUnsafeBufferPointer { all in
-            spans.enumerated().compactMap { index, span in
-                accept(UnsafeBufferPointer(rebasing: all[span.name])) ? (index, string(of: span.value)) : nil
-            }
+            for span in spans { body(UnsafeBufferPointer(rebasing: all[span.name]), UnsafeBufferPointer(rebasing: all[span.value])) }
         }
     }
 

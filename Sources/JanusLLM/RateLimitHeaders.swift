@@ -34,30 +34,42 @@ struct RateLimitHeaders: Sendable, Hashable {
         "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens",
     ]
 
-    /// Reads every answer's headers in one pass: a field is compared with these names only when
-    /// it starts as they do (`r` or `x`), and the first value of each name counts.
+    /// Reads every answer's headers in one pass over their bytes: a field is compared with
+    /// these names only when it starts as they do (`r` or `x`), the first value of each name
+    /// counts, and a string is made only of a value that is read (a short one stays inline).
     init(_ headers: HTTPHeaders, now: Date = Date()) {
-        var values = [String?](repeating: nil, count: Self.names.count)
-        var slots: [Int] = []
-        let matched = headers.values { name in
+        var found: UInt16 = 0
+        var retryAfterMs: String?, retryAfterText: String?
+        var limitRequests: Int?, remainingRequests: Int?, resetRequests: Double?
+        var limitTokens: Int?, remainingTokens: Int?, resetTokens: Double?
+        headers.forEachField { name, value in
             guard let first = name.first.map({ $0 | 0x20 }), first == UInt8(ascii: "r") || first == UInt8(ascii: "x"),
-                let slot = Self.names.indices.first(where: { !slots.contains($0) && HTTPHeaders.sameName(name, Self.names[$0]) })
-            else { return false }
-            slots.append(slot)
-            return true
+                let slot = Self.names.indices.first(where: { found & (1 << $0) == 0 && HTTPHeaders.sameName(name, Self.names[$0]) })
+            else { return }
+            found |= 1 << slot
+            let text = String(decoding: value, as: UTF8.self)
+            switch slot {
+            case 0: retryAfterMs = text
+            case 1: retryAfterText = text
+            case 2: limitRequests = Int(text)
+            case 3: remainingRequests = Int(text)
+            case 4: resetRequests = Self.parseDuration(text)
+            case 5: limitTokens = Int(text)
+            case 6: remainingTokens = Int(text)
+            default: resetTokens = Self.parseDuration(text)
+            }
         }
-        for (slot, match) in zip(slots, matched) { values[slot] = match.value }
-        if let ms = values[0].flatMap(Double.init), ms >= 0 {
+        if let ms = retryAfterMs.flatMap(Double.init), ms >= 0 {
             retryAfter = ms / 1000
-        } else if let value = values[1] {
+        } else if let value = retryAfterText {
             retryAfter = RateLimitHeaders.parseRetryAfter(value, now: now)
         }
-        limitRequests = values[2].flatMap { Int($0) }
-        remainingRequests = values[3].flatMap { Int($0) }
-        resetRequests = values[4].flatMap(RateLimitHeaders.parseDuration)
-        limitTokens = values[5].flatMap { Int($0) }
-        remainingTokens = values[6].flatMap { Int($0) }
-        resetTokens = values[7].flatMap(RateLimitHeaders.parseDuration)
+        self.limitRequests = limitRequests
+        self.remainingRequests = remainingRequests
+        self.resetRequests = resetRequests
+        self.limitTokens = limitTokens
+        self.remainingTokens = remainingTokens
+        self.resetTokens = resetTokens
     }
 
     /// `Retry-After`: delta seconds, or an IMF-fixdate such as `Wed, 21 Oct 2015 07:28:00 GMT`.
@@ -75,9 +87,17 @@ struct RateLimitHeaders: Sendable, Hashable {
     /// OpenAI's reset durations: `20ms`, `1s`, `6m0s`, `1h2m3.5s`; a bare number is seconds.
     /// Read as ASCII bytes: each number (digits and dots) must be followed by a unit.
     static func parseDuration(_ text: String) -> Double? {
-        let text = text.trimmedWhitespace()
-        if let seconds = Double(text) { return seconds }
-        let bytes = Array(text.utf8)
+        var text = text.trimmedWhitespace()
+        // A bare number is seconds; text ending in a unit is never one (Double would refuse it).
+        if let last = text.utf8.last, last != UInt8(ascii: "h"), last != UInt8(ascii: "m"), last != UInt8(ascii: "s") {
+            return Double(text)
+        }
+        return text.withUTF8(parseUnits)
+    }
+
+    /// Numbers each followed by a unit (`h`, `m`, `s`, `ms`), summed in seconds; nil if any
+    /// part is not one.
+    private static func parseUnits(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var total = 0.0
         var index = 0
         while index < bytes.count {

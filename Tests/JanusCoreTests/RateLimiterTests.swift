@@ -79,7 +79,7 @@ import Testing
         #expect(limits.limitRequests == nil && limits.resetRequests == nil && limits.remainingTokens == nil)
     }
 
-    @Test(arguments: [("1s", 1.0), ("20ms", 0.02), ("1m30s", 90), ("1h2m3.5s", 3723.5), ("2.5", 2.5), (" 6m0s ", 360), ("1ms", 0.001), ("2m5ms", 120.005)])
+    @Test(arguments: [("1s", 1.0), ("20ms", 0.02), ("1m30s", 90), ("1h2m3.5s", 3723.5), ("2.5", 2.5), (" 6m0s ", 360), ("1ms", 0.001), ("2m5ms", 120.005), ("1e3", 1000), ("inf", .infinity)])
     func durationsAreParsed(text: String, seconds: Double) {
         #expect(RateLimitHeaders.parseDuration(text) == seconds)
     }
