@@ -24,16 +24,18 @@ import Testing
 
     /// Connections the server resets or cuts short close their sockets, and new ones take the
     /// same descriptor numbers: the epoll driver's record of what is registered must follow,
-    /// or a transfer on a reused number is never watched and hangs. 400 transfers, 16 at once,
-    /// about a third of them on connections that end badly; every one must finish.
-    @Test(.timeLimit(.minutes(1)), arguments: [TransferDriverKind.epoll, .poll])
+    /// or a transfer on a reused number is never watched and hangs. 160 transfers, 16 at once,
+    /// about a third of them on connections that end badly; every one must finish. No time
+    /// limit of its own (a hang meets the suite's): beside the rest of the suite, and under
+    /// ThreadSanitizer above all, transport tests take minutes of wall time.
+    @Test(arguments: [TransferDriverKind.epoll, .poll])
     func transfersFinishWhileConnectionsCloseAndDescriptorsAreReused(driver: TransferDriverKind) async throws {
         let server = try await TestChatServer.start(["--rates", "reset=0.2,truncate=0.15", "--seed", "11"])
         let transport = CurlTransport(expectedConcurrency: 16, driver: driver)
         let url = server.baseURL + "/chat/completions"
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             var finished: [Bool] = []
-            for n in 0..<400 {
+            for n in 0..<160 {
                 if n >= 16, let done = await group.next() { finished.append(done) }
                 let body = Array(#"{"model":"m","messages":[{"role":"user","content":"\#(n)"}]}"#.utf8)
                 group.addTask { (try? await transport.send(HTTPRequest(url: url, body: body)).get().status) == 200 }
@@ -41,9 +43,9 @@ import Testing
             for await done in group { finished.append(done) }
             return finished
         }
-        #expect(outcomes.count == 400)
+        #expect(outcomes.count == 160)
         #expect(outcomes.contains(true) && outcomes.contains(false), "some answered, some cut")
-        #expect(try await server.requestCount() == 400)
+        #expect(try await server.requestCount() == 160)
     }
 
     @Test func responseHeadersAreCollected() async throws {
