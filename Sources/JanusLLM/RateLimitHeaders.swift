@@ -59,17 +59,15 @@ struct RateLimitHeaders: Sendable, Hashable {
             default: resetTokens = Self.parseDuration(text)
             }
         }
+        var retryAfter: Double?
         if let ms = retryAfterMs.flatMap(Double.init), ms >= 0 {
             retryAfter = ms / 1000
         } else if let value = retryAfterText {
             retryAfter = RateLimitHeaders.parseRetryAfter(value, now: now)
         }
-        self.limitRequests = limitRequests
-        self.remainingRequests = remainingRequests
-        self.resetRequests = resetRequests
-        self.limitTokens = limitTokens
-        self.remainingTokens = remainingTokens
-        self.resetTokens = resetTokens
+        self.init(
+            retryAfter: retryAfter, limitRequests: limitRequests, remainingRequests: remainingRequests, resetRequests: resetRequests,
+            limitTokens: limitTokens, remainingTokens: remainingTokens, resetTokens: resetTokens)
     }
 
     /// `Retry-After`: delta seconds, or an IMF-fixdate such as `Wed, 21 Oct 2015 07:28:00 GMT`.

@@ -36,24 +36,7 @@ public final class SQLiteStatement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let rc: Int32
-            switch value {
-            case .null: rc = sqlite3_bind_null(handle, index)
-            case let .integer(n): rc = sqlite3_bind_int64(handle, index, n)
-            case let .double(d): rc = sqlite3_bind_double(handle, index, d)
-            case var .text(s):
-                rc = s.withUTF8 { utf8 in
-                    sqlite3_bind_text(handle, index, Self.characters(utf8), Int32(utf8.count), janus_sqlite_transient())
-                }
-            case let .blob(data):
-                rc = data.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), janus_sqlite_transient())
-                }
-            }
-            guard rc == SQLITE_OK else {
-                throw SQLiteError(code: rc, message: lastErrorMessage, context: "binding \(index) of \(sql.prefix(60))")
-            }
+            try bind(value, at: Int32(offset + 1))
         }
     }
 
@@ -83,14 +66,17 @@ public final class SQLiteStatement {
         }
     }
 
-    /// One value other than text, copied.
+    /// One value, copied by SQLite (`SQLITE_TRANSIENT`).
     private func bind(_ value: SQLiteValue, at index: Int32) throws {
         let rc: Int32
         switch value {
         case .null: rc = sqlite3_bind_null(handle, index)
         case let .integer(n): rc = sqlite3_bind_int64(handle, index, n)
         case let .double(d): rc = sqlite3_bind_double(handle, index, d)
-        case .text: preconditionFailure("text is bound in place")
+        case var .text(s):
+            rc = s.withUTF8 { utf8 in
+                sqlite3_bind_text(handle, index, Self.characters(utf8), Int32(utf8.count), janus_sqlite_transient())
+            }
         case let .blob(data):
             rc = data.withUnsafeBytes { raw in
                 sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), janus_sqlite_transient())
