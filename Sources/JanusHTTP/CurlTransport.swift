@@ -4,8 +4,9 @@ import JanusSupport
 
 /// An HTTP transport on the libcurl multi interface.
 ///
-/// One dedicated thread drives every transfer: it adds submitted requests to the multi
-/// handle, waits for socket activity and lets libcurl act on it (a `TransferDriver`: epoll with
+/// One dedicated thread drives every transfer: it adds submitted requests to a multi handle
+/// (one of several when many transfers run at once, see `TransferShards`), waits for socket
+/// activity and lets libcurl act on it (a `TransferDriver`: epoll with
 /// `curl_multi_socket_action` on Linux, else `curl_multi_poll`), collects finished transfers
 /// with `curl_multi_info_read`, and resumes each caller's continuation exactly once. Other
 /// threads only touch the lock-protected inbox and wake the driver; no libcurl handle is used
@@ -36,15 +37,15 @@ package final class CurlTransport: Sendable {
     /// Starts the transport thread. `expectedConcurrency` raises the open-file limit to fit.
     package init(expectedConcurrency: Int = 64, driver kind: TransferDriverKind = .fromEnvironment()) {
         FileDescriptorLimit.raise(toAtLeast: expectedConcurrency * 2 + 64)
-        guard let multi = MultiHandle(streams: expectedConcurrency) else {
+        let shards = TransferShards.count(forConcurrency: expectedConcurrency)
+        guard let driver = kind.make(shards: shards, streams: expectedConcurrency) else {
             driver = nil
             inbox.withLock { $0.stopping = true; $0.stopped = true }
             finished.signal()
             return
         }
-        let driver = kind.make(for: multi)
         self.driver = driver
-        let loop = TransferLoop(multi: multi, driver: driver, inbox: inbox, maxIdle: max(256, expectedConcurrency))
+        let loop = TransferLoop(driver: driver, inbox: inbox, maxIdle: max(256, expectedConcurrency))
         let done = finished
         let thread = Thread {
             loop.run()
@@ -116,9 +117,12 @@ package final class CurlTransport: Sendable {
         private struct Active {
             var submission: Submission
             var easy: EasyHandle
+            /// Which of `multis` the transfer runs on.
+            var shard: Int
         }
 
-        private let multi: MultiHandle
+        private let multis: [MultiHandle]
+        private var shards: TransferShards
         private let driver: any TransferDriver
         private let inbox: Locked<Inbox>
         private var active: [UnsafeMutableRawPointer: Active] = [:]
@@ -131,8 +135,9 @@ package final class CurlTransport: Sendable {
         private var taken: [Submission] = []
         private var takenCancellations: [UInt64] = []
 
-        init(multi: MultiHandle, driver: any TransferDriver, inbox: Locked<Inbox>, maxIdle: Int) {
-            self.multi = multi
+        init(driver: any TransferDriver, inbox: Locked<Inbox>, maxIdle: Int) {
+            multis = driver.multis
+            shards = TransferShards(count: multis.count)
             self.driver = driver
             self.inbox = inbox
             self.maxIdle = maxIdle
@@ -151,8 +156,10 @@ package final class CurlTransport: Sendable {
                 takenCancellations.removeAll(keepingCapacity: true)
                 if stopping { break }
                 driver.step()
-                while let (handle, result) = multi.nextDone() {
-                    complete(handle: handle, result: result)
+                for multi in multis {
+                    while let (handle, result) = multi.nextDone() {
+                        complete(handle: handle, result: result)
+                    }
                 }
             }
             for id in Array(handleByID.keys) {
@@ -173,11 +180,13 @@ package final class CurlTransport: Sendable {
             } catch {
                 return submission.continuation.resume(returning: .failure(error))
             }
-            guard multi.add(easy) else {
+            let shard = shards.take(url: submission.request.url)
+            guard multis[shard].add(easy) else {
+                shards.release(shard)
                 let error = TransportError(kind: .other, code: 0, message: "curl_multi_add_handle failed")
                 return submission.continuation.resume(returning: .failure(error))
             }
-            active[easy.raw] = Active(submission: submission, easy: easy)
+            active[easy.raw] = Active(submission: submission, easy: easy, shard: shard)
             handleByID[submission.id] = easy.raw
         }
 
@@ -200,7 +209,8 @@ package final class CurlTransport: Sendable {
         private func finish(handle: UnsafeMutableRawPointer) -> Active? {
             guard let transfer = active.removeValue(forKey: handle) else { return nil }
             handleByID[transfer.submission.id] = nil
-            multi.remove(transfer.easy)
+            multis[transfer.shard].remove(transfer.easy)
+            shards.release(transfer.shard)
             if idle.count < maxIdle { idle.append(transfer.easy) }
             return transfer
         }

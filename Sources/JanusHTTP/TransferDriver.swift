@@ -5,6 +5,9 @@ import Foundation
 /// `step` and everything libcurl calls back belong to the transport thread; `wake` may be
 /// called from any thread.
 package protocol TransferDriver: AnyObject, Sendable {
+    /// The multi handles this driver moves, each with a connection pool of its own (see
+    /// `TransferShards`); at least one.
+    var multis: [MultiHandle] { get }
     /// Waits (up to a second) for socket activity, a libcurl timer or `wake`, then lets libcurl
     /// progress every transfer that can. Finished transfers are then in `curl_multi_info_read`.
     func step()
@@ -22,19 +25,27 @@ package enum TransferDriverKind: String, Sendable {
         environment["JANUS_CURL_DRIVER"] == "poll" ? .poll : .epoll
     }
 
-    /// A driver of this kind for `multi` (`poll` where epoll is unavailable).
-    package func make(for multi: MultiHandle) -> any TransferDriver {
+    /// A driver of this kind with `shards` multi handles (`poll`, with one, where epoll is
+    /// unavailable), each allowing `streams` HTTP/2 streams a connection; nil when libcurl cannot
+    /// make a multi handle.
+    package func make(shards: Int, streams: Int) -> (any TransferDriver)? {
         #if os(Linux)
-            if self == .epoll, let driver = EpollDriver(multi: multi) { return driver }
+            if self == .epoll {
+                let multis = (0..<max(1, shards)).compactMap { _ in MultiHandle(streams: streams) }
+                guard !multis.isEmpty else { return nil }
+                if let driver = EpollDriver(multis: multis) { return driver }
+            }
         #endif
-        return PollDriver(multi: multi)
+        return MultiHandle(streams: streams).map(PollDriver.init)
     }
 }
 
 /// `curl_multi_perform` + `curl_multi_poll`: portable, but every pass walks every transfer and
-/// hands the kernel every socket, so its cost grows with the number of open transfers.
+/// hands the kernel every socket, so its cost grows with the number of open transfers. One
+/// multi handle (`curl_multi_poll` waits on one).
 package final class PollDriver: TransferDriver {
     private let multi: MultiHandle
+    package var multis: [MultiHandle] { [multi] }
 
     package init(multi: MultiHandle) {
         self.multi = multi

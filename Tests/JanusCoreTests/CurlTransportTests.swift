@@ -48,6 +48,37 @@ import Testing
         #expect(try await server.requestCount() == 160)
     }
 
+    /// Past `TransferShards.capacity` transfers at once the epoll driver moves several multi
+    /// handles, and a descriptor one of them closes can come back as another's socket. 260
+    /// transfers at once (three handles), about a third on connections that end badly: every
+    /// one must end with an answer or with the fault the server made. Without a low-speed
+    /// limit, a transfer whose socket events went to the wrong handle would only end at its
+    /// total timeout, which no fault here causes.
+    @Test func transfersSpreadOverSeveralMultiHandlesAllFinish() async throws {
+        let server = try await TestChatServer.start(["--rates", "reset=0.2,truncate=0.15", "--seed", "12", "--latency", "0.05"])
+        let count = 2 * TransferShards.capacity + 4
+        let transport = CurlTransport(expectedConcurrency: count, driver: .epoll)
+        let url = server.baseURL + "/chat/completions"
+        let limits = TransferLimits(connectTimeout: 120, totalTimeout: 120, lowSpeedBytes: 0, lowSpeedSeconds: 0)
+        let outcomes = await withTaskGroup(of: TransportError?.self) { group in
+            for n in 0..<count {
+                let body = Array(#"{"model":"m","messages":[{"role":"user","content":"\#(n)"}]}"#.utf8)
+                group.addTask {
+                    switch await transport.send(HTTPRequest(url: url, body: body, limits: limits)) {
+                    case let .success(response): response.status == 200 ? nil : TransportError(kind: .other, code: 0, message: "HTTP \(response.status)")
+                    case let .failure(error): error
+                    }
+                }
+            }
+            return await group.reduce(into: [TransportError?]()) { $0.append($1) }
+        }
+        let errors = outcomes.compactMap { $0 }
+        #expect(outcomes.count == count)
+        #expect(!errors.isEmpty && errors.count < count, "some answered, some cut")
+        #expect(errors.allSatisfy { [.connection, .truncated].contains($0.kind) }, "\(errors.filter { ![.connection, .truncated].contains($0.kind) })")
+        #expect(try await server.requestCount() == count)
+    }
+
     @Test func responseHeadersAreCollected() async throws {
         let server = try await TestChatServer.start(["--script", "429", "--retry-after-ms", "1500"])
         let transport = CurlTransport()
